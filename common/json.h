@@ -1,0 +1,58 @@
+/*
+ * json.h - a small streaming JSON writer used by every renderer.
+ *
+ * Output is written straight to a FILE* (open_memstream() gives a buffer). Commas and
+ * nesting are tracked here so renderers only say what to emit. Strings are escaped per
+ * RFC 8259; bytes that are not valid UTF-8 are written as U+FFFD so the output is
+ * always valid JSON (renderers that must keep exact bytes emit them as hex too).
+ * Field names used by the product are documented in docs/ and are a stable interface.
+ */
+#ifndef OPAL_RAS_COMMON_JSON_H
+#define OPAL_RAS_COMMON_JSON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define JSON_MAX_DEPTH 32
+
+struct json_writer {
+	FILE *f;
+	int depth;
+	bool pretty;
+	bool need_comma[JSON_MAX_DEPTH];
+	bool after_key;
+};
+
+void json_init(struct json_writer *w, FILE *f, bool pretty);
+void json_obj_begin(struct json_writer *w);
+void json_obj_end(struct json_writer *w);
+void json_arr_begin(struct json_writer *w);
+void json_arr_end(struct json_writer *w);
+void json_key(struct json_writer *w, const char *key);
+void json_str(struct json_writer *w, const char *s);
+void json_strn(struct json_writer *w, const char *s, size_t n);
+void json_int(struct json_writer *w, int64_t v);
+void json_uint(struct json_writer *w, uint64_t v);
+void json_double(struct json_writer *w, double v);
+void json_bool(struct json_writer *w, bool v);
+void json_null(struct json_writer *w);
+/* A hex string of n bytes ("0a1b..."). */
+void json_hex(struct json_writer *w, const uint8_t *p, size_t n);
+/* Emit "0x%0*X" as a string, the style used for ids and codes in our JSON. */
+void json_hexnum(struct json_writer *w, uint64_t v, int width);
+/* Finish the document: a newline when at depth 0. */
+void json_end_doc(struct json_writer *w);
+
+/* Convenience: key + value. */
+void json_kstr(struct json_writer *w, const char *k, const char *v);
+void json_kint(struct json_writer *w, const char *k, int64_t v);
+void json_kuint(struct json_writer *w, const char *k, uint64_t v);
+void json_kbool(struct json_writer *w, const char *k, bool v);
+void json_khexnum(struct json_writer *w, const char *k, uint64_t v, int width);
+
+/* Write s (n bytes) JSON-escaped, without quotes, to f. Shared with CSV/text paths. */
+void json_escape_to(FILE *f, const char *s, size_t n);
+
+#endif

@@ -1,0 +1,51 @@
+/*
+ * store.h - the SQLite error-log database (ARCHITECTURE section 4).
+ *
+ * One writer (the daemon, or a CLI command that changes state); many readers. WAL mode,
+ * synchronous=FULL, statements prepared once, a finite busy timeout. Writes happen in
+ * batches: store_begin(), any number of store_append(), store_commit() - one durable
+ * commit for the whole batch. Only after store_commit() returns 0 may a source be told
+ * it can forget the records (ack after commit).
+ *
+ * store_append() is idempotent by the event's dedupe key: a re-offered record is
+ * recognised, nothing is written, and *is_new is false.
+ */
+#ifndef OPAL_RAS_ERRLOG_STORE_H
+#define OPAL_RAS_ERRLOG_STORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "common/err.h"
+#include "errlog/event.h"
+
+struct store;
+
+enum store_mode {
+	STORE_RDONLY,   /* readers: list, show, stats, export, follow */
+	STORE_RDWR,     /* writers; fails with -ENOENT if the database does not exist */
+	STORE_CREATE,   /* writers; creates and migrates as needed */
+};
+
+#define STORE_DEFAULT_PATH "/var/lib/opal-ras/ras.db"
+
+/* Open (and for writers migrate) the database. -ENOENT: no database at path;
+ * -EPROTO: the schema is newer than this program understands (message says so). */
+int store_open(const char *path, enum store_mode mode, struct store **out, struct ras_err *e);
+void store_close(struct store *s);
+
+int store_begin(struct store *s, struct ras_err *e);
+/* Append one event (with its attrs, callouts and outbox rows); sets ev->id. */
+int store_append(struct store *s, struct ras_event *ev, bool *is_new, struct ras_err *e);
+/* Durable commit of the batch. */
+int store_commit(struct store *s, struct ras_err *e);
+void store_rollback(struct store *s);
+
+/* Look up an event id by dedupe key: 0 and *id set, or -ENOENT. */
+int store_find_dedupe(struct store *s, const char *key, int64_t *id, struct ras_err *e);
+
+/* Source cursors (kmsg boot id + sequence, SEL position, ...), written in the batch. */
+int store_cursor_get(struct store *s, const char *name, char *out, size_t n, struct ras_err *e);
+int store_cursor_set(struct store *s, const char *name, const char *value, struct ras_err *e);
+
+#endif
