@@ -69,15 +69,19 @@ $(B)/lib$(1).a: $$(OBJS_$(1))
 ALL_OBJS += $$(OBJS_$(1))
 endef
 
-# Every product/test binary links all module archives (a group, so order is free).
+# Every binary links the module archives as one group (so order is free); only the
+# simulator, the tests and the benchmarks get libsim.a, never the product binaries.
 LIB_ARCHIVES = $(foreach m,$(MODULES),$(B)/lib$(m).a)
+PRODUCT_ARCHIVES = $(filter-out $(B)/libsim.a,$(LIB_ARCHIVES))
 LINK_LIBS = -Wl,--start-group $(LIB_ARCHIVES) -Wl,--end-group $(LDLIBS)
+LINK_PRODUCT_LIBS = -Wl,--start-group $(PRODUCT_ARCHIVES) -Wl,--end-group $(LDLIBS)
 
-# bin_template(path-to-main.c, binary-name)
+# bin_template(path-to-main.c, binary-name): a product binary (no libsim.a) unless
+# the name is opal-sim.
 define bin_template
 $(B)/bin/$(2): $(B)/obj/$(1:.c=.o) $$(LIB_ARCHIVES)
 	@mkdir -p $$(@D)
-	$$(CC) $$(LDFLAGS) -o $$@ $$< $$(LINK_LIBS)
+	$$(CC) $$(LDFLAGS) -o $$@ $$< $$(if $$(filter opal-sim,$(2)),$$(LINK_LIBS),$$(LINK_PRODUCT_LIBS))
 BINS += $(B)/bin/$(2)
 ALL_OBJS += $(B)/obj/$(1:.c=.o)
 endef
