@@ -21,9 +21,9 @@ int cli_open_store(const char *path, enum store_mode mode, struct store **s)
 	int rc = store_open(path, mode, s, &e);
 
 	if (!rc)
-		return EXIT_OK;
+		return ELOG_EXIT_OK;
 	fprintf(stderr, "opal-elog: %s\n", e.msg);
-	return rc == -ENOENT ? EXIT_NO_DB : EXIT_FAIL;
+	return rc == -ENOENT ? ELOG_EXIT_NO_DB : ELOG_EXIT_FAIL;
 }
 
 const char cli_filter_help[] =

@@ -12,13 +12,10 @@
 #include "errlog/store.h"
 #include "errlog/store_query.h"
 
-/* Exit codes of opal-elog (documented in opal-elog.8). */
-enum {
-	EXIT_OK = 0,
-	EXIT_FAIL = 1,
-	EXIT_USAGE = 2,
-	EXIT_NO_DB = 3,
-};
+#include "cli/elog.h"
+
+/* Exit code when the database does not exist (documented in opal-elog.8). */
+#define ELOG_EXIT_NO_DB 3
 
 /* $OPAL_RAS_DB, else STORE_DEFAULT_PATH. */
 const char *cli_default_db(void);

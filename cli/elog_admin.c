@@ -22,7 +22,7 @@ static const char stats_usage[] =
 	"  opal-elog stats -o json | jq .severity\n";
 
 struct stats_out {
-	int fmt;
+	enum elog_output fmt;
 	const char *group;
 	struct json_writer w;
 };
@@ -31,7 +31,7 @@ static int stats_row(const char *group, const char *key, int64_t n, void *arg)
 {
 	struct stats_out *o = arg;
 	if (!o->group || strcmp(o->group, group)) {
-		if (o->fmt == OUT_JSON) {
+		if (o->fmt == ELOG_OUT_JSON) {
 			if (o->group)
 				json_obj_end(&o->w);
 			json_key(&o->w, group);
@@ -41,7 +41,7 @@ static int stats_row(const char *group, const char *key, int64_t n, void *arg)
 		}
 		o->group = group;
 	}
-	if (o->fmt == OUT_JSON)
+	if (o->fmt == ELOG_OUT_JSON)
 		json_kint(&o->w, key, n);
 	else
 		printf("  %-40s %10lld\n", key, (long long)n);
@@ -56,7 +56,7 @@ int cmd_elog_stats(int argc, char **argv)
 		{ 0, 0, 0, 0 },
 	};
 	const char *db = cli_default_db();
-	struct stats_out o = { .fmt = OUT_TEXT };
+	struct stats_out o = { .fmt = ELOG_OUT_TEXT };
 	int64_t since = 0;
 	struct ras_err e;
 	struct store *s;
@@ -71,33 +71,31 @@ int cmd_elog_stats(int argc, char **argv)
 		case 's':
 			if (time_parse_arg(optarg, time_now_us(), &since, &e)) {
 				fprintf(stderr, "opal-elog: %s\n", e.msg);
-				return EXIT_USAGE;
+				return ELOG_EXIT_USAGE;
 			}
 			break;
 		case 'o':
-			o.fmt = out_format_parse(optarg, OUT_MASK(OUT_TEXT) | OUT_MASK(OUT_JSON));
-			if (o.fmt < 0) {
-				fprintf(stderr, "opal-elog: bad output format \"%s\"\n", optarg);
-				return EXIT_USAGE;
+			if (elog_parse_output(optarg, ELOG_OUT_MASK(ELOG_OUT_TEXT) | ELOG_OUT_MASK(ELOG_OUT_JSON), &o.fmt) < 0) {
+				return ELOG_EXIT_USAGE;
 			}
 			break;
 		case 'h':
 			fputs(stats_usage, stdout);
-			return EXIT_OK;
+			return ELOG_EXIT_OK;
 		default:
 			fputs(stats_usage, stderr);
-			return EXIT_USAGE;
+			return ELOG_EXIT_USAGE;
 		}
 	}
 	rc = cli_open_store(db, STORE_RDONLY, &s);
 	if (rc)
 		return rc;
-	if (o.fmt == OUT_JSON) {
+	if (o.fmt == ELOG_OUT_JSON) {
 		json_init(&o.w, stdout, true);
 		json_obj_begin(&o.w);
 	}
 	rc = store_stats(s, since, stats_row, &o, &e);
-	if (o.fmt == OUT_JSON) {
+	if (o.fmt == ELOG_OUT_JSON) {
 		if (o.group)
 			json_obj_end(&o.w);
 		json_obj_end(&o.w);
@@ -108,9 +106,9 @@ int cmd_elog_stats(int argc, char **argv)
 	store_close(s);
 	if (rc) {
 		fprintf(stderr, "opal-elog: %s\n", e.msg);
-		return EXIT_FAIL;
+		return ELOG_EXIT_FAIL;
 	}
-	return EXIT_OK;
+	return ELOG_EXIT_OK;
 }
 
 static const char prune_usage[] =
@@ -160,15 +158,15 @@ int cmd_elog_prune(int argc, char **argv)
 					: time_parse_duration(optarg, &p.open_serviceable_max_age_us, &e);
 			if (rc) {
 				fprintf(stderr, "opal-elog: %s\n", e.msg);
-				return EXIT_USAGE;
+				return ELOG_EXIT_USAGE;
 			}
 			break;
 		case 'h':
 			fputs(prune_usage, stdout);
-			return EXIT_OK;
+			return ELOG_EXIT_OK;
 		default:
 			fputs(prune_usage, stderr);
-			return EXIT_USAGE;
+			return ELOG_EXIT_USAGE;
 		}
 	}
 	rc = cli_open_store(db, dry ? STORE_RDONLY : STORE_RDWR, &s);
@@ -178,7 +176,7 @@ int cmd_elog_prune(int argc, char **argv)
 	store_close(s);
 	if (rc) {
 		fprintf(stderr, "opal-elog: %s\n", e.msg);
-		return EXIT_FAIL;
+		return ELOG_EXIT_FAIL;
 	}
 	static const char *const names[] = { "info", "warning", "error", "critical" };
 	printf("%s %lld event%s", dry ? "would delete" : "deleted", (long long)r.total,
@@ -190,7 +188,7 @@ int cmd_elog_prune(int argc, char **argv)
 	if (r.open_serviceable_by_age)
 		printf("; open serviceable: %lld by age", (long long)r.open_serviceable_by_age);
 	putchar('\n');
-	return EXIT_OK;
+	return ELOG_EXIT_OK;
 }
 
 static const char check_usage[] = "Usage: opal-elog check [--db PATH]\n"
@@ -219,10 +217,10 @@ int cmd_elog_check(int argc, char **argv)
 			break;
 		case 'h':
 			fputs(check_usage, stdout);
-			return EXIT_OK;
+			return ELOG_EXIT_OK;
 		default:
 			fputs(check_usage, stderr);
-			return EXIT_USAGE;
+			return ELOG_EXIT_USAGE;
 		}
 	}
 	/* Writable when we may (upgrades the schema), else read-only. */
@@ -231,14 +229,14 @@ int cmd_elog_check(int argc, char **argv)
 		rc = store_open(db, STORE_RDONLY, &s, &e);
 	if (rc) {
 		fprintf(stderr, "opal-elog: %s\n", e.msg);
-		return rc == -ENOENT ? EXIT_NO_DB : EXIT_FAIL;
+		return rc == -ENOENT ? ELOG_EXIT_NO_DB : ELOG_EXIT_FAIL;
 	}
 	rc = store_check(s, &e);
 	store_close(s);
 	if (rc) {
 		fprintf(stderr, "opal-elog: %s\n", e.msg);
-		return EXIT_FAIL;
+		return ELOG_EXIT_FAIL;
 	}
 	printf("%s: ok\n", db);
-	return EXIT_OK;
+	return ELOG_EXIT_OK;
 }

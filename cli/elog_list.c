@@ -67,7 +67,7 @@ static void on_signal(int sig)
 }
 
 /* Print every row of one query; returns 0 or an exit code; *last gets the last id. */
-static int print_rows(struct store *s, const struct event_filter *f, int fmt, bool with_details,
+static int print_rows(struct store *s, const struct event_filter *f, enum elog_output fmt, bool with_details,
 		      int64_t *last, long *n)
 {
 	struct store_query *q;
@@ -78,16 +78,16 @@ static int print_rows(struct store *s, const struct event_filter *f, int fmt, bo
 
 	if (store_query_begin(s, f, &q, &e)) {
 		fprintf(stderr, "opal-elog: %s\n", e.msg);
-		return EXIT_FAIL;
+		return ELOG_EXIT_FAIL;
 	}
 	while ((rc = store_query_next(q, &r, &e)) == 1) {
 		switch (fmt) {
-		case OUT_JSON:
+		case ELOG_OUT_JSON:
 			json_init(&w, stdout, false);
 			event_render_json(&w, &r, with_details ? s : NULL);
 			json_end_doc(&w);
 			break;
-		case OUT_CSV:
+		case ELOG_OUT_CSV:
 			event_render_csv_line(stdout, &r);
 			break;
 		default:
@@ -101,10 +101,10 @@ static int print_rows(struct store *s, const struct event_filter *f, int fmt, bo
 	store_query_end(q);
 	if (rc < 0) {
 		fprintf(stderr, "opal-elog: %s\n", e.msg);
-		return EXIT_FAIL;
+		return ELOG_EXIT_FAIL;
 	}
 	fflush(stdout);
-	return EXIT_OK;
+	return ELOG_EXIT_OK;
 }
 
 static int wait_for_change(struct store *s, int ino, int64_t *version)
@@ -146,7 +146,8 @@ static int run(int argc, char **argv, enum list_mode mode)
 										   : follow_usage;
 	const char *db = cli_default_db();
 	struct event_filter f;
-	int fmt = mode == MODE_EXPORT ? OUT_JSON : OUT_TEXT, c, rc;
+	enum elog_output fmt = mode == MODE_EXPORT ? ELOG_OUT_JSON : ELOG_OUT_TEXT;
+	int c, rc;
 	long backlog = 10;
 	struct store *s;
 
@@ -162,7 +163,7 @@ static int run(int argc, char **argv, enum list_mode mode)
 			f.limit = strtoll(optarg, &end, 10);
 			if (*end || f.limit <= 0) {
 				fprintf(stderr, "opal-elog: bad --limit \"%s\"\n", optarg);
-				return EXIT_USAGE;
+				return ELOG_EXIT_USAGE;
 			}
 			break;
 		case 'r':
@@ -172,60 +173,58 @@ static int run(int argc, char **argv, enum list_mode mode)
 			f.after_id = strtoll(optarg, &end, 10);
 			if (*end || f.after_id < 0) {
 				fprintf(stderr, "opal-elog: bad --after \"%s\"\n", optarg);
-				return EXIT_USAGE;
+				return ELOG_EXIT_USAGE;
 			}
 			break;
 		case 'b':
 			backlog = strtol(optarg, &end, 10);
 			if (*end || backlog < 0) {
 				fprintf(stderr, "opal-elog: bad --backlog \"%s\"\n", optarg);
-				return EXIT_USAGE;
+				return ELOG_EXIT_USAGE;
 			}
 			break;
 		case 'o':
-			fmt = out_format_parse(optarg, OUT_MASK(OUT_TEXT) | OUT_MASK(OUT_JSON) |
-							       OUT_MASK(OUT_CSV));
-			if (fmt < 0 || (mode == MODE_EXPORT && fmt != OUT_JSON)) {
-				fprintf(stderr, "opal-elog: bad output format \"%s\"\n", optarg);
-				return EXIT_USAGE;
+			if (elog_parse_output(optarg, ELOG_OUT_MASK(ELOG_OUT_TEXT) | ELOG_OUT_MASK(ELOG_OUT_JSON) |
+							       ELOG_OUT_MASK(ELOG_OUT_CSV), &fmt) < 0 || (mode == MODE_EXPORT && fmt != ELOG_OUT_JSON)) {
+				return ELOG_EXIT_USAGE;
 			}
 			break;
 		case 'h':
 			show_usage(stdout, usage);
-			return EXIT_OK;
+			return ELOG_EXIT_OK;
 		default:
 			rc = cli_filter_option(&f, c, optarg);
 			if (rc == 1)
 				break;
 			if (rc == 0)
 				show_usage(stderr, usage);
-			return EXIT_USAGE;
+			return ELOG_EXIT_USAGE;
 		}
 	}
 	if (optind < argc) {
 		fprintf(stderr, "opal-elog: unexpected argument \"%s\"\n", argv[optind]);
-		return EXIT_USAGE;
+		return ELOG_EXIT_USAGE;
 	}
 	rc = cli_open_store(db, STORE_RDONLY, &s);
 	if (rc)
 		return rc;
 	if (mode == MODE_LIST) {
 		long n = 0;
-		if (fmt == OUT_TEXT)
+		if (fmt == ELOG_OUT_TEXT)
 			event_render_text_header(stdout);
-		else if (fmt == OUT_CSV)
+		else if (fmt == ELOG_OUT_CSV)
 			event_render_csv_header(stdout);
 		else
 			fputs("", stdout);
-		rc = print_rows(s, &f, fmt, fmt == OUT_JSON, NULL, &n);
-		if (!rc && fmt == OUT_TEXT && n == 0)
+		rc = print_rows(s, &f, fmt, fmt == ELOG_OUT_JSON, NULL, &n);
+		if (!rc && fmt == ELOG_OUT_TEXT && n == 0)
 			fprintf(stderr, "opal-elog: no matching events\n");
 		store_close(s);
 		return rc;
 	}
 	if (mode == MODE_EXPORT) {
 		f.by_id = true;
-		rc = print_rows(s, &f, OUT_JSON, true, NULL, NULL);
+		rc = print_rows(s, &f, ELOG_OUT_JSON, true, NULL, NULL);
 		store_close(s);
 		return rc;
 	}

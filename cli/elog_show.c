@@ -27,7 +27,8 @@ int cmd_elog_show(int argc, char **argv)
 		{ 0, 0, 0, 0 },
 	};
 	const char *db = cli_default_db();
-	int fmt = OUT_TEXT, c, rc, worst = EXIT_OK;
+	enum elog_output fmt = ELOG_OUT_TEXT;
+	int c, rc, worst = ELOG_EXIT_OK;
 	bool hex = false;
 	struct store *s;
 
@@ -38,10 +39,8 @@ int cmd_elog_show(int argc, char **argv)
 			db = optarg;
 			break;
 		case 'o':
-			fmt = out_format_parse(optarg, OUT_MASK(OUT_TEXT) | OUT_MASK(OUT_JSON));
-			if (fmt < 0) {
-				fprintf(stderr, "opal-elog: bad output format \"%s\"\n", optarg);
-				return EXIT_USAGE;
+			if (elog_parse_output(optarg, ELOG_OUT_MASK(ELOG_OUT_TEXT) | ELOG_OUT_MASK(ELOG_OUT_JSON), &fmt) < 0) {
+				return ELOG_EXIT_USAGE;
 			}
 			break;
 		case 'x':
@@ -49,19 +48,19 @@ int cmd_elog_show(int argc, char **argv)
 			break;
 		case 'h':
 			fputs(usage, stdout);
-			return EXIT_OK;
+			return ELOG_EXIT_OK;
 		default:
 			fputs(usage, stderr);
-			return EXIT_USAGE;
+			return ELOG_EXIT_USAGE;
 		}
 	}
 	if (optind >= argc) {
 		fputs(usage, stderr);
-		return EXIT_USAGE;
+		return ELOG_EXIT_USAGE;
 	}
 	for (int i = optind; i < argc; i++)
 		if (cli_parse_id(argv[i]) < 0)
-			return EXIT_USAGE;
+			return ELOG_EXIT_USAGE;
 	rc = cli_open_store(db, STORE_RDONLY, &s);
 	if (rc)
 		return rc;
@@ -73,11 +72,11 @@ int cmd_elog_show(int argc, char **argv)
 
 		if (store_get_event(s, id, &q, &r, &e)) {
 			fprintf(stderr, "opal-elog: %s\n", e.msg);
-			worst = EXIT_FAIL;
+			worst = ELOG_EXIT_FAIL;
 			continue;
 		}
 		bool is_pel = r.kind && !strcmp(r.kind, "pel") && r.raw_len;
-		if (fmt == OUT_JSON) {
+		if (fmt == ELOG_OUT_JSON) {
 			struct json_writer w;
 			json_init(&w, stdout, true);
 			if (is_pel) {

@@ -30,7 +30,7 @@ static int run(int argc, char **argv, bool open)
 		{ 0, 0, 0, 0 },
 	};
 	const char *db = cli_default_db(), *reason = NULL;
-	int c, rc, worst = EXIT_OK;
+	int c, rc, worst = ELOG_EXIT_OK;
 	struct store *s;
 	char actor[64];
 
@@ -45,20 +45,20 @@ static int run(int argc, char **argv, bool open)
 			break;
 		case 'h':
 			fputs(usage, stdout);
-			return EXIT_OK;
+			return ELOG_EXIT_OK;
 		default:
 			fputs(usage, stderr);
-			return EXIT_USAGE;
+			return ELOG_EXIT_USAGE;
 		}
 	}
 	if (optind >= argc || (!open && (!reason || !*reason))) {
 		fprintf(stderr, "opal-elog: %s\n%s",
 			optind >= argc ? "no event id given" : "close needs --reason TEXT", usage);
-		return EXIT_USAGE;
+		return ELOG_EXIT_USAGE;
 	}
 	for (int i = optind; i < argc; i++)
 		if (cli_parse_id(argv[i]) < 0)
-			return EXIT_USAGE;
+			return ELOG_EXIT_USAGE;
 	struct passwd *pw = getpwuid(getuid());
 	if (pw)
 		snprintf(actor, sizeof(actor), "%s", pw->pw_name);
@@ -75,7 +75,7 @@ static int run(int argc, char **argv, bool open)
 			printf("event %lld: already %s\n", id, open ? "open" : "closed");
 		} else if (rc) {
 			fprintf(stderr, "opal-elog: %s\n", e.msg);
-			worst = EXIT_FAIL;
+			worst = ELOG_EXIT_FAIL;
 		} else {
 			printf("event %lld: %s\n", id, open ? "reopened" : "closed");
 		}
