@@ -113,6 +113,7 @@ int config_load(const char *path, struct opal_config *c, struct ras_err *e)
 	if (rc) {
 		ras_err_prefix(e, rc, "%s", p);
 		config_free(c);
+		defaults(c);
 	}
 	return rc;
 }
