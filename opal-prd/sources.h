@@ -8,6 +8,7 @@
 #include "opal-prd/daemon.h"
 
 extern const struct source_ops src_elog_ops;
+extern const struct source_ops src_kmsg_ops;
 
 /* A kernel uevent for the elog source (new log directories). */
 void elog_handle_uevent(struct daemon *d, const struct uevent *u);
