@@ -487,3 +487,13 @@ void pel_render_json(struct json_writer *w, const struct pel *p, const struct pe
 		json_kuint(w, "warnings_dropped", p->warn_dropped);
 	json_obj_end(w);
 }
+
+void pel_render_json_doc(FILE *f, const struct pel *p, const struct pel_render_opts *o,
+			 bool pretty)
+{
+	struct json_writer w;
+
+	json_init(&w, f, pretty);
+	pel_render_json(&w, p, o);
+	json_end_doc(&w);
+}
