@@ -59,11 +59,16 @@ has "warning printed" "$T/o" "unknown-section"
 ck "failure wins over warnings" 1 $?
 
 # every malformed sample: never a crash (rc 0 or 1 only)
+mkdir -p "$T/mj"
 for f in "$MAL"/*; do
-	"$B/opal-elog" parse -o json --hex "$f" >"$T/o" 2>/dev/null; r=$?
+	"$B/opal-elog" parse -o json --hex "$f" >"$T/mj/$(basename "$f").json" 2>/dev/null; r=$?
 	case $r in 0|1) ;; *) echo "FAIL: $f: rc $r"; fail=1 ;; esac
-	python3 -m json.tool "$T/o" >/dev/null 2>&1 || { echo "FAIL: $f: invalid JSON"; fail=1; }
 done
+python3 -c '
+import json, sys
+for p in sys.argv[1:]:
+    json.load(open(p))
+' "$T"/mj/*.json || { echo "FAIL: invalid JSON for a malformed sample"; fail=1; }
 echo "ok: malformed samples"
 
 # --root over a temporary sysfs root (the sample tree placed at sys/firmware/opal)
@@ -71,7 +76,6 @@ mkdir -p "$T/root/sys"
 ln -s "$(cd "$D/pel/ppc64-diag-sysfs" && pwd)/firmware" "$T/root/sys/firmware"
 "$B/opal-elog" parse --root "$T/root" -o json >"$T/j" 2>"$T/e"
 ck "--root json (0x01 and 0x05 are not PELs)" 1 $?
-python3 -m json.tool "$T/j" >/dev/null; ck "--root json is valid JSON" 0 $?
 python3 - "$T/j" <<'PY' || fail=1
 import json, sys
 d = json.load(open(sys.argv[1]))
