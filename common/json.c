@@ -143,19 +143,24 @@ static inline bool plain(unsigned char c)
  * Length of the prefix of s (n bytes) made of whole 8-byte words of plain bytes:
  * a word is plain when no byte is < 0x20, >= 0x80, '"' or '\\' (SWAR tests).
  */
-static inline size_t plain_run8(const unsigned char *s, size_t n)
+static inline bool plain_word(const unsigned char *s)
 {
 	const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+	uint64_t x, q, b;
+
+	memcpy(&x, s, 8);
+	q = x ^ (ones * '"');
+	b = x ^ (ones * '\\');
+	return !(((x - ones * 0x20) | (q - ones) | (b - ones) | x) & high);
+}
+
+static inline size_t plain_run8(const unsigned char *s, size_t n)
+{
 	size_t i = 0;
 
-	for (; i + 8 <= n; i += 8) {
-		uint64_t x, q, b;
-		memcpy(&x, s + i, 8);
-		q = x ^ (ones * '"');
-		b = x ^ (ones * '\\');
-		if (((x - ones * 0x20) | (q - ones) | (b - ones) | x) & high)
+	for (; i + 8 <= n; i += 8)
+		if (!plain_word(s + i))
 			break;
-	}
 	return i;
 }
 
@@ -227,17 +232,18 @@ static char *fmt_u64(char *end, uint64_t v)
 	return p;
 }
 
-void json_key(struct json_writer *w, const char *key)
+void json_keyn(struct json_writer *w, const char *key, size_t n)
 {
-	size_t n = 0;
+	size_t i;
 
 	before_value(w);
 	putc_unlocked('"', w->f);
-	/* keys are nearly always plain literals: one pass finds the end and checks */
-	while (key[n] && plain((unsigned char)key[n]))
-		n++;
-	if (key[n])
-		json_escape_to(w->f, key, n + strlen(key + n));
+	/* keys are nearly always plain literals: checked a word at a time, then copied */
+	i = plain_run8((const unsigned char *)key, n);
+	while (i < n && plain((unsigned char)key[i]))
+		i++;
+	if (i < n)
+		json_escape_to(w->f, key, n);
 	else
 		out(w->f, key, n);
 	if (w->pretty)
@@ -253,15 +259,6 @@ void json_strn(struct json_writer *w, const char *s, size_t n)
 	putc_unlocked('"', w->f);
 	json_escape_to(w->f, s, n);
 	putc_unlocked('"', w->f);
-}
-
-void json_str(struct json_writer *w, const char *s)
-{
-	if (!s) {
-		json_null(w);
-		return;
-	}
-	json_strn(w, s, strlen(s));
 }
 
 void json_int(struct json_writer *w, int64_t v)
@@ -353,34 +350,4 @@ void json_end_doc(struct json_writer *w)
 {
 	if (w->depth == 0)
 		putc_unlocked('\n', w->f);
-}
-
-void json_kstr(struct json_writer *w, const char *k, const char *v)
-{
-	json_key(w, k);
-	json_str(w, v);
-}
-
-void json_kint(struct json_writer *w, const char *k, int64_t v)
-{
-	json_key(w, k);
-	json_int(w, v);
-}
-
-void json_kuint(struct json_writer *w, const char *k, uint64_t v)
-{
-	json_key(w, k);
-	json_uint(w, v);
-}
-
-void json_kbool(struct json_writer *w, const char *k, bool v)
-{
-	json_key(w, k);
-	json_bool(w, v);
-}
-
-void json_khexnum(struct json_writer *w, const char *k, uint64_t v, int width)
-{
-	json_key(w, k);
-	json_hexnum(w, v, width);
 }
