@@ -482,7 +482,11 @@ static void elog_on_write(struct sim_run *r, const char *relpath, void *arg)
 	while (d > relpath && d[-1] != '/')
 		d--;
 	snprintf(name, sizeof(name), "%.*s", (int)(base - d), d);
-	if (ack_dir(sim_run_root(r), name, &id))
+	/* IN_CLOSE_WRITE also follows an open for writing without a write: the kernel
+	 * acks on write, so require the content to have changed */
+	char dir[4096];
+	root_path(dir, sizeof(dir), sim_run_root(r), "%.*s", (int)(base - relpath), relpath);
+	if (ack_written(dir) && ack_dir(sim_run_root(r), name, &id))
 		sim_run_log(r, "ack elog 0x%x", id);
 }
 
