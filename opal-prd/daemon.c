@@ -85,6 +85,7 @@ static void on_retention(struct loop *l, void *arg)
 
 static const struct source_ops *const all_sources[] = {
 	&src_elog_ops,
+	&src_kmsg_ops,
 	NULL,
 };
 
@@ -92,6 +93,8 @@ static bool source_enabled(const struct daemon *d, const struct source_ops *o)
 {
 	if (!strcmp(o->name, "elog"))
 		return d->cfg.elog_enabled;
+	if (!strcmp(o->name, "kmsg"))
+		return d->cfg.kmsg_enabled;
 	return true;
 }
 

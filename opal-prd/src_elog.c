@@ -160,7 +160,10 @@ static int ingest_one(struct daemon *d, const char *name)
 	rc = daemon_append(d, &elog.pe.ev, &is_new, after_commit, a);
 	free(buf);
 	if (rc) {
+		/* Not stored: forget it so the rescan after recovery offers it again. */
 		free(a);
+		if (ne)
+			namemap_del(&elog.names, ne);
 		return rc;
 	}
 	if (ne)
@@ -254,20 +257,24 @@ static void on_inotify(struct loop *l, int fd, uint32_t events, void *arg)
 	}
 }
 
-static void on_uevent(struct loop *l, int fd, uint32_t events, void *arg)
+void daemon_uevent_drain(struct daemon *d, int fd)
 {
-	struct daemon *d = arg;
 	char buf[8193];
 	ssize_t n;
 	struct uevent u;
 
-	(void)l;
-	(void)events;
-	while ((n = recv(fd, buf, sizeof(buf) - 1, 0)) > 0) {
+	while ((n = recv(fd, buf, sizeof(buf) - 1, MSG_DONTWAIT)) > 0) {
 		if (uevent_parse(buf, (size_t)n, &u))
 			continue;
 		daemon_handle_uevent(d, &u);
 	}
+}
+
+static void on_uevent(struct loop *l, int fd, uint32_t events, void *arg)
+{
+	(void)l;
+	(void)events;
+	daemon_uevent_drain(arg, fd);
 }
 
 void elog_handle_uevent(struct daemon *d, const struct uevent *u)
