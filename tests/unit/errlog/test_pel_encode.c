@@ -201,7 +201,10 @@ Test(pel_encode, skiboot_style)
 				  .src = "BB821234",
 				  .src_nul_padded = true,
 				  .n_hexwords = 8,
-				  .hexwords = { 0x80 } };
+				  .hexwords = { 0x80 },
+				  .eh_skiboot = true,
+				  .mtm = "8247-22L",
+				  .fw_release = "ignored" };
 
 	cr_assert_eq(pel_encode(&d, out, sizeof(out), &len, NULL), 0);
 	cr_assert_eq(out[27], 4, "PH UH PS EH");
@@ -211,6 +214,29 @@ Test(pel_encode, skiboot_style)
 	cr_assert_eq(out[72 + 11], 8);
 	cr_assert_eq(out[72 + 48 + 8], 0, "NUL padded SRC");
 	cr_assert_eq(be32(out + 72 + 16), 0x80);
+	/* skiboot-native EH: 76 bytes, empty versions, time at 62, symptom length 0 */
+	const uint8_t *eh = out + 72 + 80;
+	cr_assert_eq(memcmp(eh, "EH", 2), 0);
+	cr_assert_eq(be16(eh + 2), 76);
+	cr_assert_eq(memcmp(eh + 8, "8247-22L", 8), 0);
+	for (int i = 28; i < 62; i++)
+		cr_assert_eq(eh[i], 0, "byte %d of EH is zero", i);
+	cr_assert_eq(eh[75], 0);
+	cr_assert_eq(len, 72 + 80 + 76);
+}
+
+Test(pel_encode, skiboot_eh_time_at_62)
+{
+	uint8_t out[1024];
+	size_t len;
+	int64_t us;
+	struct pel_enc_desc d = { .creator = 'K', .src = "BB821234", .eh_skiboot = true };
+
+	cr_assert(time_utc_to_us(2024, 5, 6, 7, 8, 9, 0, &us));
+	d.create_us = us;
+	cr_assert_eq(pel_encode(&d, out, sizeof(out), &len, NULL), 0);
+	uint8_t want[8] = { 0x20, 0x24, 0x05, 0x06, 0x07, 0x08, 0x09, 0x00 };
+	cr_assert_eq(memcmp(out + 152 + 62, want, 8), 0, "reference time at EH offset 62");
 }
 
 Test(pel_encode, bcd_time)

@@ -77,9 +77,15 @@ static void check(const struct pel_enc_desc *d, const uint8_t *buf, size_t len, 
 	cr_assert(PEL_HAS(p, PEL_K_EH));
 	str_eq(p->eh.mtm, d->mtm, 8, "EH mtm");
 	str_eq(p->eh.serial, d->serial, 12, "EH serial");
-	str_eq(p->eh.fw_release, d->fw_release, 16, "fw release");
-	str_eq(p->eh.fw_subsys, d->fw_subsys, 16, "fw subsys");
-	cr_assert_not(p->eh.ref_time_at_62, "our EH follows the spec (time at 64)");
+	cr_assert_eq(p->eh.ref_time_at_62, d->eh_skiboot, "EH time at 62 only for skiboot EH");
+	cr_assert(p->eh.ref_time.valid, "EH reference time decodes from the right offset");
+	if (d->eh_skiboot) {
+		cr_assert_eq(p->eh.fw_release.len, 0);
+		cr_assert_eq(p->sec[3].len, 76);
+	} else {
+		str_eq(p->eh.fw_release, d->fw_release, 16, "fw release");
+		str_eq(p->eh.fw_subsys, d->fw_subsys, 16, "fw subsys");
+	}
 	cr_assert_eq(PEL_HAS(p, PEL_K_MT), d->with_mt);
 	if (d->with_mt) {
 		str_eq(p->mt.mtm, d->mtm, 8, "MT mtm");
@@ -92,6 +98,7 @@ Test(pel_roundtrip, random_logs)
 	struct pel *p = malloc(sizeof(*p));
 	uint8_t buf[PEL_ENC_MAX_SIZE];
 	uint64_t st = 2026;
+	int native = 0;
 
 	cr_assert_not_null(p);
 	for (uint32_t i = 0; i < 3000; i++) {
@@ -101,7 +108,9 @@ Test(pel_roundtrip, random_logs)
 		pel_gen_random(&g, &st, 0x50000000u + i, 1764000000000000ll + i * 1000000ll);
 		cr_assert_eq(pel_encode(&g.d, buf, sizeof(buf), &len, NULL), 0);
 		check(&g.d, buf, len, p);
+		native += g.d.eh_skiboot;
 	}
+	cr_assert_gt(native, 10, "some skiboot-native logs among the random ones");
 	free(p);
 }
 
