@@ -25,6 +25,7 @@
 #include "errlog/store.h"
 #include "flash/ecc.h"
 #include "flash/ffs.h"
+#include "flash/ffs_build.h"
 #include "flash/flash_dev.h"
 #include "flash/flash_part.h"
 #include "flash/flash_record.h"
@@ -72,6 +73,7 @@ static void usage(FILE *f)
 		"  erase PART                erase a partition (ECC partitions become valid blank "
 		"ECC)\n"
 		"  verify                    check TOC checksums and scan every ECC partition\n"
+		"  create LAYOUT             build a new image file (-F) from an ffspart layout\n"
 		"  guard list|show ID|create PATH|clear ID|clear all\n"
 		"  update validate IMAGE|commit|reject|schedule [--cancel]|status\n"
 		"\n"
@@ -100,6 +102,8 @@ static void usage(FILE *f)
 		"      --db PATH             event database (default " STORE_DEFAULT_PATH ")\n"
 		"      --no-record           do not record the operation in the database\n"
 		"      --progress|--no-progress  force the progress bar on or off\n"
+		"      --flash-size N        create: image size (default 64 MiB)\n"
+		"      --block-size N        create: FFS block size (default 0x1000)\n"
 		"      --timeout MS          update: wait this long for an answer (default 5000)\n"
 		"  -h, --help\n"
 		"\n"
@@ -985,6 +989,57 @@ static int cmd_update(const struct opts *o, int argc, char **argv)
 	return EX_USAGE;
 }
 
+/* ---- create ------------------------------------------------------------------------------ */
+
+static int cmd_create(const struct opts *o, const char *layout, uint64_t size, uint64_t bs)
+{
+	struct ras_err e = { "" };
+	struct ffs_layout *l = calloc(1, sizeof(*l));
+	uint8_t *text = NULL, *img = NULL;
+	char dir[4096];
+	const char *slash;
+	size_t len;
+	int rc;
+
+	if (!o->file) {
+		free(l);
+		fprintf(stderr, "%s: create needs -F IMAGE (the file to create)\n", prog);
+		return EX_USAGE;
+	}
+	if (!o->force && access(o->file, F_OK) == 0) {
+		free(l);
+		fprintf(stderr, "%s: %s exists; pass --force to replace it\n", prog, o->file);
+		return EX_REFUSED;
+	}
+	snprintf(dir, sizeof(dir), "%s", layout);
+	slash = strrchr(dir, '/');
+	if (slash)
+		dir[slash - dir] = '\0';
+	else
+		snprintf(dir, sizeof(dir), ".");
+	rc = l ? 0 : ras_errf(&e, -ENOMEM, "out of memory");
+	if (!rc)
+		rc = file_read_all(layout, 1 << 20, &text, &len, NULL, &e);
+	if (!rc)
+		rc = ffs_layout_parse((const char *)text, len, l, &e);
+	if (!rc && (size > (1ull << 32) || !size))
+		rc = ras_errf(&e, -EINVAL, "--flash-size must be 1 byte..4 GiB");
+	if (!rc && !(img = malloc(size)))
+		rc = ras_errf(&e, -ENOMEM, "out of memory");
+	if (!rc)
+		rc = ffs_build(l, (uint32_t)bs, img, size, dir, &e);
+	if (!rc)
+		rc = file_write_atomic(o->file, img, size, 0644, &e);
+	free(text);
+	free(img);
+	free(l);
+	if (rc) {
+		fprintf(stderr, "%s: %s\n", prog, e.msg);
+		return rc == -EINVAL ? EX_USAGE : EX_FAIL;
+	}
+	return EX_OK;
+}
+
 /* ---- main ----------------------------------------------------------------------------- */
 
 int main(int argc, char **argv)
@@ -1003,7 +1058,9 @@ int main(int argc, char **argv)
 		O_PROG,
 		O_NOPROG,
 		O_TIMEOUT,
-		O_CANCEL
+		O_CANCEL,
+		O_FSIZE,
+		O_BSIZE
 	};
 	static const struct option lo[] = {
 		{ "file", required_argument, NULL, 'F' },
@@ -1027,6 +1084,8 @@ int main(int argc, char **argv)
 		{ "no-progress", no_argument, NULL, O_NOPROG },
 		{ "timeout", required_argument, NULL, O_TIMEOUT },
 		{ "cancel", no_argument, NULL, O_CANCEL },
+		{ "flash-size", required_argument, NULL, O_FSIZE },
+		{ "block-size", required_argument, NULL, O_BSIZE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -1037,7 +1096,7 @@ int main(int argc, char **argv)
 	bool cancel = false;
 	char *pos[8];
 	int npos = 0, c;
-	uint64_t v;
+	uint64_t v, fsize = 64ull << 20, bsize = 0x1000;
 
 	while ((c = getopt_long(argc, argv, "-F:S:o:s:nyfh", lo, NULL)) != -1) {
 		switch (c) {
@@ -1138,6 +1197,19 @@ int main(int argc, char **argv)
 			}
 			o.timeout_ms = (int)v;
 			break;
+		case O_FSIZE:
+			if (!parse_u64(optarg, &fsize) || !fsize) {
+				fprintf(stderr, "%s: --flash-size wants a size in bytes\n", prog);
+				return EX_USAGE;
+			}
+			break;
+		case O_BSIZE:
+			if (!parse_u64(optarg, &bsize) || !bsize || (bsize & (bsize - 1)) ||
+			    bsize > (1u << 24)) {
+				fprintf(stderr, "%s: --block-size wants a power of two\n", prog);
+				return EX_USAGE;
+			}
+			break;
 		case O_CANCEL:
 			cancel = true;
 			break;
@@ -1180,6 +1252,8 @@ int main(int argc, char **argv)
 		return cmd_write(&o, pos[1], pos[2]);
 	if (!strcmp(pos[0], "erase") && npos == 2)
 		return cmd_erase(&o, pos[1]);
+	if (!strcmp(pos[0], "create") && npos == 2)
+		return cmd_create(&o, pos[1], fsize, bsize);
 	if (!strcmp(pos[0], "guard"))
 		return cmd_guard(&o, npos - 1, pos + 1);
 	if (!strcmp(pos[0], "update"))
