@@ -146,7 +146,11 @@ int flash_part_build(const struct ffs_entry *en, const uint8_t *img, size_t len,
 int flash_part_plan(struct flash_dev *d, const struct ffs_entry *en, const uint8_t *raw,
 		    struct flash_plan *p, struct ras_err *e)
 {
-	return flash_plan_make(d, en->base, raw, en->size, p, e);
+	int rc = flash_plan_make(d, en->base, raw, en->size, p, e);
+
+	if (!rc && ffs_entry_ecc(en))
+		flash_plan_set_sentinel(p); /* an interrupted write is found by verify */
+	return rc;
 }
 
 /* Set actual for every entry (on any side) describing the same partition. */

@@ -80,6 +80,7 @@ int flash_plan_make(struct flash_dev *d, uint64_t off, const uint8_t *buf, uint6
 	int rc = 0;
 
 	memset(p, 0, sizeof(*p));
+	p->sentinel = -1;
 	if (off > d->info.size || len > d->info.size - off)
 		return ras_errf(e, -ERANGE,
 				"%s: 0x%llx bytes at 0x%llx do not fit the flash (0x%llx)",
@@ -123,6 +124,66 @@ out:
 	return rc;
 }
 
+void flash_plan_set_sentinel(struct flash_plan *p)
+{
+	uint64_t es = p->erase_size;
+
+	if (!p->n_erase && !p->n_program)
+		return;
+	for (size_t b = 0; b < p->nblk; b++) {
+		uint64_t boff = p->first_blk + b * es;
+
+		if (boff < p->off || boff + es > p->off + p->len)
+			continue;
+		if (p->act[b] == FLASH_BLK_SAME)
+			p->n_same--;
+		if (!(p->act[b] & FLASH_BLK_ERASE))
+			p->n_erase++;
+		if (!(p->act[b] & FLASH_BLK_PROGRAM))
+			p->n_program++;
+		p->act[b] = FLASH_BLK_ERASE_PROGRAM;
+		p->sentinel = (long)b;
+		return;
+	}
+}
+
+/* Erase (if planned), program (if planned), read back and compare one block. */
+static int run_block(struct flash_dev *d, const struct flash_plan *p, size_t b, const uint8_t *buf,
+		     uint8_t *ob, uint8_t *nb, bool do_erase, bool do_program, struct ras_err *e)
+{
+	uint64_t es = p->erase_size, boff = p->first_blk + b * es;
+	int rc = flash_read(d, boff, ob, es, e);
+
+	if (rc)
+		return rc;
+	overlay(p, boff, ob, nb, buf);
+	if (do_erase && (p->act[b] & FLASH_BLK_ERASE)) {
+		rc = flash_erase(d, boff, es, e);
+		if (rc)
+			return rc;
+	}
+	if (!do_program)
+		return 0;
+	if (p->act[b] & FLASH_BLK_PROGRAM) {
+		rc = flash_write(d, boff, nb, es, e);
+		if (rc)
+			return rc;
+	}
+	rc = flash_read(d, boff, ob, es, e);
+	if (rc)
+		return rc;
+	if (memcmp(ob, nb, es)) {
+		size_t i = 0;
+
+		while (i < es && ob[i] == nb[i])
+			i++;
+		return ras_errf(e, -EILSEQ,
+				"%s: verify failed at 0x%llx: read back 0x%02x, wrote 0x%02x",
+				d->info.name, (unsigned long long)(boff + i), ob[i], nb[i]);
+	}
+	return 0;
+}
+
 int flash_plan_run(struct flash_dev *d, const struct flash_plan *p, const uint8_t *buf,
 		   struct progress *prog, struct ras_err *e)
 {
@@ -134,40 +195,26 @@ int flash_plan_run(struct flash_dev *d, const struct flash_plan *p, const uint8_
 		rc = ras_errf(e, -ENOMEM, "out of memory");
 		goto out;
 	}
+	if (p->sentinel >= 0) {
+		rc = run_block(d, p, (size_t)p->sentinel, buf, ob, nb, true, false, e);
+		if (rc)
+			goto out;
+	}
 	for (size_t b = 0; b < p->nblk; b++) {
-		uint64_t boff = p->first_blk + b * es;
-
 		if (prog)
 			progress_update(prog, b * es);
-		if (p->act[b] == FLASH_BLK_SAME)
+		if (p->act[b] == FLASH_BLK_SAME || (long)b == p->sentinel)
 			continue;
-		rc = flash_read(d, boff, ob, es, e);
+		rc = run_block(d, p, b, buf, ob, nb, true, true, e);
 		if (rc)
 			goto out;
-		overlay(p, boff, ob, nb, buf);
-		if (p->act[b] & FLASH_BLK_ERASE) {
-			rc = flash_erase(d, boff, es, e);
-			if (rc)
-				goto out;
-		}
-		if (p->act[b] & FLASH_BLK_PROGRAM) {
-			rc = flash_write(d, boff, nb, es, e);
-			if (rc)
-				goto out;
-		}
-		rc = flash_read(d, boff, ob, es, e);
+	}
+	if (p->sentinel >= 0) {
+		/* the sentinel was erased first; the overlay needs no old bytes (it is
+		 * wholly inside the range) */
+		rc = run_block(d, p, (size_t)p->sentinel, buf, ob, nb, false, true, e);
 		if (rc)
 			goto out;
-		if (memcmp(ob, nb, es)) {
-			size_t i = 0;
-
-			while (i < es && ob[i] == nb[i])
-				i++;
-			rc = ras_errf(e, -EILSEQ,
-				      "%s: verify failed at 0x%llx: read back 0x%02x, wrote 0x%02x",
-				      d->info.name, (unsigned long long)(boff + i), ob[i], nb[i]);
-			goto out;
-		}
 	}
 	if (prog)
 		progress_update(prog, p->nblk * es);
