@@ -9,6 +9,7 @@
  * Exit codes are listed in usage() and docs/man/opal-flash.8.
  */
 #include <errno.h>
+#include <limits.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -193,6 +194,7 @@ static int open_dev(const struct opts *o, bool rw, struct flash_dev **d, struct 
 struct ctx {
 	struct flash_dev *dev;
 	struct ffs_image img;
+	char target[4096]; /* absolute path of the image or device, for the record */
 };
 
 static int ctx_open(const struct opts *o, bool rw, struct ctx *c, struct ras_err *e)
@@ -203,6 +205,8 @@ static int ctx_open(const struct opts *o, bool rw, struct ctx *c, struct ras_err
 	rc = open_dev(o, rw, &c->dev, e);
 	if (rc)
 		return rc;
+	if (!realpath(c->dev->info.name, c->target))
+		snprintf(c->target, sizeof(c->target), "%s", c->dev->info.name);
 	rc = ffs_image_open(c->dev, o->toc, &c->img, e);
 	if (rc) {
 		flash_close(c->dev);
@@ -522,7 +526,7 @@ static int cmd_write(const struct opts *o, const char *part, const char *file)
 		ctx_close(&c);
 		return fail(rc, &e);
 	}
-	flash_record_init(&rec, "write", c.dev->info.name);
+	flash_record_init(&rec, "write", c.target);
 	rec.partition = en->name;
 	rec.side = o->side;
 	rec.image = file;
@@ -555,7 +559,7 @@ static int cmd_erase(const struct opts *o, const char *part)
 		ctx_close(&c);
 		return fail(rc, &e);
 	}
-	flash_record_init(&rec, "erase", c.dev->info.name);
+	flash_record_init(&rec, "erase", c.target);
 	rec.partition = en->name;
 	rec.side = o->side;
 	ex = apply(o, &c, en, raw, 0, &rec, "erase");
@@ -665,7 +669,7 @@ static int cmd_guard(const struct opts *o, int argc, char **argv)
 			ctx_close(&c);
 			return fail(rc, &e);
 		}
-		flash_record_init(&rec, "guard-clear-all", c.dev->info.name);
+		flash_record_init(&rec, "guard-clear-all", c.target);
 		rec.partition = en->name;
 		rec.side = o->side;
 		ex = apply(o, &c, en, raw, en->actual, &rec, "clear all GUARD records in");

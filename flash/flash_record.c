@@ -100,10 +100,21 @@ void flash_record_build(struct flash_op_rec *r, struct ras_event *ev)
 int flash_record(const char *db_path, struct flash_op_rec *r, struct ras_err *e)
 {
 	struct ras_event ev;
+	struct store *s = NULL;
+	bool is_new = false;
+	int rc;
 
 	flash_record_build(r, &ev);
-	/* The store (errlog/store.c) has not landed on main yet: until it does, the event
-	 * is built (and unit-tested) but cannot be appended. */
-	(void)db_path;
-	return ras_errf(e, -ENOSYS, "the event store is not part of this build yet");
+	rc = store_open(db_path, STORE_CREATE, &s, e);
+	if (rc)
+		return rc;
+	rc = store_begin(s, e);
+	if (!rc)
+		rc = store_append(s, &ev, &is_new, e);
+	if (!rc)
+		rc = store_commit(s, e);
+	else
+		store_rollback(s);
+	store_close(s);
+	return rc;
 }
