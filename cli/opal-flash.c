@@ -9,6 +9,7 @@
  * Exit codes are listed in usage() and docs/man/opal-flash.8.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -361,6 +362,44 @@ static int cmd_verify(const struct opts *o)
 
 /* ---- read -------------------------------------------------------------------------- */
 
+static int read_raw_to_file(struct flash_dev *d, const struct ffs_entry *en, uint64_t len,
+			    const char *out, struct ras_err *e)
+{
+	enum { CHUNK = 1 << 20 };
+	char tmp[PATH_MAX];
+	uint8_t *buf = malloc(CHUNK);
+	uint64_t done = 0;
+	int fd, rc = 0;
+
+	if (!buf)
+		return ras_errf(e, -ENOMEM, "out of memory");
+	if (len > en->size)
+		len = en->size;
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", out, (int)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		free(buf);
+		return ras_errf(e, -errno, "%s: %s", tmp, strerror(errno));
+	}
+	while (!rc && done < len) {
+		size_t n = len - done > CHUNK ? CHUNK : (size_t)(len - done);
+
+		rc = flash_read(d, en->base + done, buf, n, e);
+		if (!rc && write_full(fd, buf, n))
+			rc = ras_errf(e, -EIO, "%s: write failed", tmp);
+		done += n;
+	}
+	if (!rc && fsync(fd) < 0)
+		rc = ras_errf(e, -errno, "%s: fsync: %s", tmp, strerror(errno));
+	close(fd);
+	if (!rc && rename(tmp, out) < 0)
+		rc = ras_errf(e, -errno, "%s: %s", out, strerror(errno));
+	if (rc)
+		unlink(tmp);
+	free(buf);
+	return rc;
+}
+
 static int cmd_read(const struct opts *o, const char *part)
 {
 	struct ras_err e = { "" };
@@ -386,6 +425,13 @@ static int cmd_read(const struct opts *o, const char *part)
 		len = o->ecc ? ecc_raw_size(o->size) : o->size;
 	else if (o->actual)
 		len = en->actual;
+	if (!(o->ecc && ffs_entry_ecc(en)) && strcmp(o->out_file, "-")) {
+		/* raw: stream through one reused buffer into a temporary file */
+		rc = read_raw_to_file(c.dev, en, len ? len : (o->actual ? 0 : en->size),
+				      o->out_file, &e);
+		ctx_close(&c);
+		return rc ? fail(rc, &e) : EX_OK;
+	}
 	if (o->actual && !len) {
 		r = (struct flash_read_result){ .data = malloc(1) };
 	} else {
@@ -750,7 +796,7 @@ static int cmd_guard(const struct opts *o, int argc, char **argv)
 		} else {
 			flash_record_init(&rec,
 					  !strcmp(sub, "create") ? "guard-create" : "guard-clear",
-					  c.dev->info.name);
+					  c.target);
 			rec.partition = en->name;
 			rec.side = o->side;
 			rec.image = argv[1];

@@ -11,9 +11,23 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <stdbool.h>
 #include <string.h>
 #include <unistd.h>
+
+void *flash_buf_alloc(size_t size)
+{
+	enum { HUGE = 2 << 20 };
+	void *p = NULL;
+
+	if (size < HUGE)
+		return malloc(size ? size : 1);
+	if (posix_memalign(&p, HUGE, size))
+		return NULL;
+	(void)madvise(p, (size + HUGE - 1) / HUGE * HUGE, MADV_HUGEPAGE);
+	return p;
+}
 
 void flash_dev_init(struct flash_dev *d)
 {

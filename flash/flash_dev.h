@@ -69,6 +69,11 @@ int flash_read(struct flash_dev *d, uint64_t off, void *buf, size_t len, struct 
 int flash_write(struct flash_dev *d, uint64_t off, const void *buf, size_t len, struct ras_err *e);
 int flash_erase(struct flash_dev *d, uint64_t off, uint64_t len, struct ras_err *e);
 
+/* A buffer for partition-sized data: 2 MiB aligned and backed by transparent huge
+ * pages where the kernel allows it (thousands of 4 KiB page faults cost more than
+ * the copy on a loaded VM). Release it with free(). */
+void *flash_buf_alloc(size_t size);
+
 /* Shared by the backends (fd-based I/O, erase emulated by writing 0xFF). */
 void flash_dev_init(struct flash_dev *d);
 int flash_fd_read(struct flash_dev *d, uint64_t off, void *buf, size_t len, struct ras_err *e);

@@ -54,7 +54,7 @@ int flash_part_read(struct flash_dev *d, const struct ffs_entry *en, uint64_t le
 	if (len > en->size)
 		return ras_errf(e, -ERANGE, "%s: 0x%llx bytes asked, the partition has 0x%llx",
 				en->name, (unsigned long long)len, (unsigned long long)en->size);
-	raw = malloc(len ? len : 1);
+	raw = flash_buf_alloc(len);
 	if (!raw)
 		return ras_errf(e, -ENOMEM, "out of memory for 0x%llx bytes",
 				(unsigned long long)len);
@@ -97,7 +97,7 @@ int flash_part_read(struct flash_dev *d, const struct ffs_entry *en, uint64_t le
 
 int flash_part_blank(const struct ffs_entry *en, uint8_t **raw, struct ras_err *e)
 {
-	uint8_t *b = malloc(en->size);
+	uint8_t *b = flash_buf_alloc(en->size);
 
 	if (!b)
 		return ras_errf(e, -ENOMEM, "out of memory for 0x%llx bytes",
@@ -115,7 +115,6 @@ int flash_part_build(const struct ffs_entry *en, const uint8_t *img, size_t len,
 {
 	bool ecc = ffs_entry_ecc(en);
 	uint64_t cap = ecc ? ecc_data_size(en->size) : en->size;
-	int rc;
 
 	if (len > cap)
 		return ras_errf(e, -EFBIG,
@@ -128,14 +127,20 @@ int flash_part_build(const struct ffs_entry *en, const uint8_t *img, size_t len,
 				"%s: an ECC partition takes whole 8-byte words; the image is %zu "
 				"bytes (pad it to %zu)",
 				en->name, len, (len + 7) / 8 * 8);
-	rc = flash_part_blank(en, raw, e);
-	if (rc)
-		return rc;
+	*raw = flash_buf_alloc(en->size);
+	if (!*raw)
+		return ras_errf(e, -ENOMEM, "out of memory for 0x%llx bytes",
+				(unsigned long long)en->size);
+	/* each byte is written once: the image, then blank for the rest */
 	if (ecc) {
+		uint64_t used = ecc_raw_size(len);
+
 		ecc_encode(img, len, *raw);
-		*actual = (uint32_t)ecc_raw_size(len);
+		ecc_fill_blank(*raw + used, en->size - used);
+		*actual = (uint32_t)used;
 	} else {
 		memcpy(*raw, img, len);
+		memset(*raw + len, 0xFF, en->size - len);
 		*actual = (uint32_t)len;
 	}
 	if (len == cap)

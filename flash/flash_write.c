@@ -147,16 +147,23 @@ void flash_plan_set_sentinel(struct flash_plan *p)
 	}
 }
 
-/* Erase (if planned), program (if planned), read back and compare one block. */
+/* Erase (if planned), program (if planned), read back and compare one block. A
+ * block wholly inside the range is programmed straight from buf (no old bytes to
+ * keep); a partial one is read first and overlaid. */
 static int run_block(struct flash_dev *d, const struct flash_plan *p, size_t b, const uint8_t *buf,
 		     uint8_t *ob, uint8_t *nb, bool do_erase, bool do_program, struct ras_err *e)
 {
 	uint64_t es = p->erase_size, boff = p->first_blk + b * es;
-	int rc = flash_read(d, boff, ob, es, e);
+	bool inside = boff >= p->off && boff + es <= p->off + p->len;
+	const uint8_t *want = inside ? buf + (boff - p->off) : nb;
+	int rc;
 
-	if (rc)
-		return rc;
-	overlay(p, boff, ob, nb, buf);
+	if (!inside) {
+		rc = flash_read(d, boff, ob, es, e);
+		if (rc)
+			return rc;
+		overlay(p, boff, ob, nb, buf);
+	}
 	if (do_erase && (p->act[b] & FLASH_BLK_ERASE)) {
 		rc = flash_erase(d, boff, es, e);
 		if (rc)
@@ -165,21 +172,21 @@ static int run_block(struct flash_dev *d, const struct flash_plan *p, size_t b, 
 	if (!do_program)
 		return 0;
 	if (p->act[b] & FLASH_BLK_PROGRAM) {
-		rc = flash_write(d, boff, nb, es, e);
+		rc = flash_write(d, boff, want, es, e);
 		if (rc)
 			return rc;
 	}
 	rc = flash_read(d, boff, ob, es, e);
 	if (rc)
 		return rc;
-	if (memcmp(ob, nb, es)) {
+	if (memcmp(ob, want, es)) {
 		size_t i = 0;
 
-		while (i < es && ob[i] == nb[i])
+		while (i < es && ob[i] == want[i])
 			i++;
 		return ras_errf(e, -EILSEQ,
 				"%s: verify failed at 0x%llx: read back 0x%02x, wrote 0x%02x",
-				d->info.name, (unsigned long long)(boff + i), ob[i], nb[i]);
+				d->info.name, (unsigned long long)(boff + i), ob[i], want[i]);
 	}
 	return 0;
 }
@@ -210,8 +217,8 @@ int flash_plan_run(struct flash_dev *d, const struct flash_plan *p, const uint8_
 			goto out;
 	}
 	if (p->sentinel >= 0) {
-		/* the sentinel was erased first; the overlay needs no old bytes (it is
-		 * wholly inside the range) */
+		/* the sentinel was erased first; it is wholly inside the range, so its
+		 * content comes from buf alone */
 		rc = run_block(d, p, (size_t)p->sentinel, buf, ob, nb, false, true, e);
 		if (rc)
 			goto out;

@@ -49,7 +49,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				for (int k = 0; k < FFS_BUILD_MAX_TOCS; k++) {
 					if (!l->toc[k].present)
 						continue;
-					if (ffs_toc_parse(img + l->toc[k].base, (1 << 20) - l->toc[k].base,
+					if (ffs_toc_parse(img + l->toc[k].base,
+							  (1 << 20) - l->toc[k].base,
 							  l->toc[k].base, 1 << 20, &t, &e) != 0)
 						abort(); /* what we build must parse */
 					ffs_toc_free(&t);
