@@ -177,6 +177,7 @@ struct vpd_fru {
 	char *fw_level; /* RM (firmware for PCI cards/FRUs), OPAL firmware for the system */
 	struct vpd_field *fields; /* every keyword, in order (for show / lsvpd mode) */
 	size_t n_fields;
+	size_t fields_cap;
 	struct vpd_stamp stamp; /* of the ibm,vpd / vpd file read (refresh cache) */
 };
 
@@ -186,6 +187,7 @@ struct vpd_inventory {
 	size_t cap;
 	int64_t taken_us;
 	unsigned n_warnings; /* parse warnings met while building (logged at warn level) */
+	void *priv; /* per-file source cache for vpd_inventory_refresh() */
 };
 
 /* Build the inventory of root (device tree vpd + PCI sysfs vpd). A root with neither
