@@ -33,10 +33,13 @@
 /* One source file turned into a (pre-merge) FRU; kept for the refresh cache. */
 struct src_entry {
 	char *key; /* "dt:<node>" or "pci:<BDF>" */
-	struct vpd_stamp st[2]; /* ibm,vpd + ibm,loc-code, or vpd + of_node */
-	struct vpd_fru fru;
+	struct vpd_stamp st[2]; /* DT: ibm,vpd + the node directory; PCI: vpd + loc-code */
+	struct vpd_fru fru; /* fru.location: the node's location, own or inherited */
 	int prio; /* merge order: 0 PCI card VPD, 1 device tree */
-	int used;
+	int used; /* 1: a FRU; 0: a DT node kept only for its location/children */
+	int own_loc; /* DT: the node has its own ibm,loc-code */
+	char **children; /* DT: subdirectory names (valid while the dir stamp holds) */
+	size_t n_children;
 };
 
 struct src_cache {
@@ -177,6 +180,9 @@ static void cache_free(struct src_cache *c)
 	for (size_t i = 0; i < c->n; i++) {
 		free(c->e[i].key);
 		fru_free(&c->e[i].fru);
+		for (size_t j = 0; j < c->e[i].n_children; j++)
+			free(c->e[i].children[j]);
+		free(c->e[i].children);
 	}
 	free(c->e);
 	memset(c, 0, sizeof(*c));
@@ -329,36 +335,45 @@ static struct src_entry *cache_push(struct src_cache *c, const char *key)
 	return s;
 }
 
-/* Reuse the previous entry when both files are unchanged; true when reused. */
-static bool reuse(struct builder *b, const char *key, const struct vpd_stamp st[2])
+/* Reuse the previous entry when both stamps are unchanged; the new entry or NULL. */
+static struct src_entry *reuse(struct builder *b, const char *key, const struct vpd_stamp st[2])
 {
 	const struct src_entry *old = cache_lookup(b->prev, key);
 	struct src_entry *s;
 
 	if (!old || !stamp_eq(&old->st[0], &st[0]) || !stamp_eq(&old->st[1], &st[1]))
-		return false;
+		return NULL;
 	s = cache_push(b->cache, key);
 	if (!s)
-		return false;
+		return NULL;
 	s->st[0] = st[0];
 	s->st[1] = st[1];
 	s->prio = old->prio;
 	s->used = old->used;
+	s->own_loc = old->own_loc;
 	fru_copy(&s->fru, &old->fru);
-	return true;
+	if (old->n_children) {
+		s->children = malloc(old->n_children * sizeof(*s->children));
+		if (s->children) {
+			for (size_t i = 0; i < old->n_children; i++)
+				s->children[i] = xstrdup(old->children[i]);
+			s->n_children = old->n_children;
+		}
+	}
+	return s;
 }
 
 static void dt_node(struct builder *b, const char *rel, const char *name, const char *parent_loc,
 		    int depth);
 
-static void dt_walk_children(struct builder *b, const char *rel, const char *loc, int depth)
+/* Subdirectory names of a DT node, sorted (deterministic order). */
+static void dt_list_children(struct builder *b, const char *rel, struct src_entry *s)
 {
-	char dir[PATH_MAX], child[PATH_MAX];
+	char dir[PATH_MAX];
 	DIR *d;
 	struct dirent *de;
+	size_t cap = 0;
 
-	if (depth >= DT_MAX_DEPTH)
-		return;
 	if (root_path(dir, sizeof(dir), b->root, "proc/device-tree/%s", rel) < 0)
 		return;
 	d = opendir(dir);
@@ -377,136 +392,162 @@ static void dt_walk_children(struct builder *b, const char *rel, const char *loc
 		}
 		if (!isdir)
 			continue;
-		if (snprintf(child, sizeof(child), "%s/%s", rel, de->d_name) >= (int)sizeof(child))
-			continue;
-		dt_node(b, child, de->d_name, loc, depth + 1);
+		if (s->n_children == cap) {
+			size_t nc = cap ? cap * 2 : 8;
+			char **np = realloc(s->children, nc * sizeof(*np));
+			if (!np)
+				break;
+			s->children = np;
+			cap = nc;
+		}
+		s->children[s->n_children++] = xstrdup(de->d_name);
 	}
 	closedir(d);
 }
 
-static void dt_node(struct builder *b, const char *rel, const char *name, const char *parent_loc,
-		    int depth)
+/* Parse the node's ibm,vpd (or its convenience properties) into s->fru. */
+static void dt_read_fru(struct builder *b, const char *rel, const char *name, int depth,
+			const char *vpdp, bool has_vpd, struct src_entry *s)
 {
-	char vpdp[PATH_MAX], locp[PATH_MAX], p[PATH_MAX], loc[256], key[PATH_MAX + 8];
-	struct vpd_stamp st[2];
-	struct src_entry *s;
+	char p[PATH_MAX];
 	uint8_t *buf = NULL;
 	size_t len = 0;
-	bool has_vpd;
+	struct ipz_vpd v;
+	struct ras_err e;
+	int rc;
 
-	if (root_path(vpdp, sizeof(vpdp), b->root, "proc/device-tree/%s/ibm,vpd", rel) < 0 ||
-	    root_path(locp, sizeof(locp), b->root, "proc/device-tree/%s/ibm,loc-code", rel) < 0)
-		return;
-	stamp_of(vpdp, &st[0]);
-	stamp_of(locp, &st[1]);
-	loc[0] = '\0';
-	if (st[1].ino)
-		read_dt_string(locp, loc, sizeof(loc));
-	if (!loc[0] && parent_loc)
-		snprintf(loc, sizeof(loc), "%s", parent_loc);
-	has_vpd = st[0].ino != 0;
-	snprintf(key, sizeof(key), "dt:%s", rel);
-
-	if (has_vpd && reuse(b, key, st))
-		goto children;
-	if (has_vpd) {
-		struct ipz_vpd v;
-		struct ras_err e;
-		int rc = file_read_all(vpdp, DT_PROP_MAX, &buf, &len, NULL, &e);
-		if (rc < 0) {
-			log_warn("vpd: %s", e.msg);
-			b->warnings++;
-			goto children;
-		}
-		rc = ipz_vpd_parse(buf, len, &v, &e);
-		if (rc < 0) {
-			log_warn("vpd: %s: %s", vpdp, e.msg);
-			b->warnings++;
-			ipz_vpd_free(&v);
-			free(buf);
-			goto children;
-		}
-		for (unsigned i = 0; i < v.warn.n && i < VPD_MAX_WARN; i++)
-			log_warn("vpd: %s: %s", vpdp, v.warn.msg[i]);
-		b->warnings += v.warn.n;
-		s = cache_push(b->cache, key);
-		if (!s) {
-			ipz_vpd_free(&v);
-			free(buf);
-			return;
-		}
-		s->st[0] = st[0];
-		s->st[1] = st[1];
-		s->prio = 1;
-		vpd_fru_set(&s->fru.location, loc[0] ? loc : rel);
-		vpd_fru_set(&s->fru.source, "dt");
-		vpd_fru_set(&s->fru.node, rel);
-		s->fru.stamp = st[0];
-		if (root_path(p, sizeof(p), b->root, "proc/device-tree/%s/fru-type", rel) == 0) {
-			char ft[16];
-			if (read_dt_string(p, ft, sizeof(ft)) == 0 && ft[0])
-				vpd_fru_set(&s->fru.fru_type, ft);
-		}
-		if (!*s->fru.fru_type) {
-			char nm[128];
-			snprintf(nm, sizeof(nm), "%s", depth == 0 ? "system" : name);
-			char *at = strchr(nm, '@');
-			if (at)
-				*at = '\0';
-			vpd_fru_set(&s->fru.fru_type, nm);
-		}
-		for (size_t r = 0; r < v.n_rec; r++) {
-			const struct ipz_record *rec = &v.rec[r];
-			for (size_t k = 0; k < rec->n_kw; k++)
-				set_from_kw(&s->fru, &rec->kw[k], true);
-			if (!*s->fru.description &&
-			    (!strcmp(rec->name, "VSYS") || !strcmp(rec->name, "OSYS"))) {
-				const char *tm = fru_field(&s->fru, "TM");
-				const char *mm = fru_field(&s->fru, "MM");
-				char d[128];
-				snprintf(d, sizeof(d), "System %s", tm ? tm : mm ? mm : "");
-				vpd_fru_set(&s->fru.description, d);
-			}
-		}
-		s->used = 1;
-		ipz_vpd_free(&v);
-		free(buf);
-	} else if (loc[0] && depth > 0 && !reuse(b, key, st)) {
-		/* OpenPOWER style: convenience properties only. */
+	vpd_fru_set(&s->fru.source, "dt");
+	vpd_fru_set(&s->fru.node, rel);
+	if (!has_vpd) {
+		/* OpenPOWER style: convenience properties only (not on the vpd root). */
 		static const char *const props[][2] = { { "description", "DR" },
 							{ "part-number", "PN" },
 							{ "fru-number", "FN" },
 							{ "serial-number", "SN" },
 							{ "ccin", "CC" } };
 		char val[256];
-		s = NULL;
+		if (!s->own_loc || depth == 0)
+			return;
 		for (size_t i = 0; i < sizeof(props) / sizeof(props[0]); i++) {
 			struct vpd_keyword k;
 			if (root_path(p, sizeof(p), b->root, "proc/device-tree/%s/%s", rel,
 				      props[i][0]) < 0 ||
 			    read_dt_string(p, val, sizeof(val)) < 0 || !val[0])
 				continue;
-			if (!s) {
-				s = cache_push(b->cache, key);
-				if (!s)
-					return;
-				s->st[0] = st[0];
-				s->st[1] = st[1];
-				s->prio = 1;
-				s->used = 1;
-				vpd_fru_set(&s->fru.location, loc);
-				vpd_fru_set(&s->fru.source, "dt");
-				vpd_fru_set(&s->fru.node, rel);
-			}
 			memset(&k, 0, sizeof(k));
 			memcpy(k.name, props[i][1], 3);
 			k.data = (const uint8_t *)val;
 			k.len = (uint16_t)strlen(val);
 			set_from_kw(&s->fru, &k, true);
+			s->used = 1;
+		}
+		goto fru_type;
+	}
+	rc = file_read_all(vpdp, DT_PROP_MAX, &buf, &len, NULL, &e);
+	if (rc < 0) {
+		log_warn("vpd: %s", e.msg);
+		b->warnings++;
+		return;
+	}
+	rc = ipz_vpd_parse(buf, len, &v, &e);
+	if (rc < 0) {
+		log_warn("vpd: %s: %s", vpdp, e.msg);
+		b->warnings++;
+		ipz_vpd_free(&v);
+		free(buf);
+		return;
+	}
+	for (unsigned i = 0; i < v.warn.n && i < VPD_MAX_WARN; i++)
+		log_warn("vpd: %s: %s", vpdp, v.warn.msg[i]);
+	b->warnings += v.warn.n;
+	s->used = 1;
+	for (size_t r = 0; r < v.n_rec; r++) {
+		const struct ipz_record *rec = &v.rec[r];
+		for (size_t k = 0; k < rec->n_kw; k++)
+			set_from_kw(&s->fru, &rec->kw[k], true);
+		if (!*s->fru.description &&
+		    (!strcmp(rec->name, "VSYS") || !strcmp(rec->name, "OSYS"))) {
+			const char *tm = fru_field(&s->fru, "TM");
+			const char *mm = fru_field(&s->fru, "MM");
+			char d[128];
+			snprintf(d, sizeof(d), "System %s", tm ? tm : mm ? mm : "");
+			vpd_fru_set(&s->fru.description, d);
 		}
 	}
-children:
-	dt_walk_children(b, rel, loc[0] ? loc : NULL, depth);
+	ipz_vpd_free(&v);
+	free(buf);
+fru_type:
+	if (!s->used)
+		return;
+	if (root_path(p, sizeof(p), b->root, "proc/device-tree/%s/fru-type", rel) == 0) {
+		char ft[16];
+		if (read_dt_string(p, ft, sizeof(ft)) == 0 && ft[0])
+			vpd_fru_set(&s->fru.fru_type, ft);
+	}
+	if (!*s->fru.fru_type) {
+		char nm[128], *at;
+		snprintf(nm, sizeof(nm), "%s", depth == 0 ? "system" : name);
+		at = strchr(nm, '@');
+		if (at)
+			*at = '\0';
+		vpd_fru_set(&s->fru.fru_type, nm);
+	}
+}
+
+/*
+ * One device-tree node. Its entry is reused whole (FRU, location, children) when the
+ * node directory and its ibm,vpd are unchanged: a property replaced by a rename, or a
+ * child added or removed, changes the directory's mtime.
+ */
+static void dt_node(struct builder *b, const char *rel, const char *name, const char *parent_loc,
+		    int depth)
+{
+	char dir[PATH_MAX], vpdp[PATH_MAX], locp[PATH_MAX], key[PATH_MAX + 8], loc[256];
+	char child[PATH_MAX];
+	struct vpd_stamp st[2];
+	struct src_entry *s;
+
+	if (depth >= DT_MAX_DEPTH ||
+	    root_path(dir, sizeof(dir), b->root, "proc/device-tree/%s", rel) < 0 ||
+	    root_path(vpdp, sizeof(vpdp), b->root, "proc/device-tree/%s/ibm,vpd", rel) < 0 ||
+	    root_path(locp, sizeof(locp), b->root, "proc/device-tree/%s/ibm,loc-code", rel) < 0)
+		return;
+	stamp_of(dir, &st[1]);
+	if (!st[1].ino)
+		return;
+	stamp_of(vpdp, &st[0]);
+	snprintf(key, sizeof(key), "dt:%s", rel);
+	s = reuse(b, key, st);
+	if (s) {
+		if (!s->own_loc)
+			vpd_fru_set(&s->fru.location, parent_loc ? parent_loc : rel);
+	} else {
+		s = cache_push(b->cache, key);
+		if (!s)
+			return;
+		s->st[0] = st[0];
+		s->st[1] = st[1];
+		s->prio = 1;
+		loc[0] = '\0';
+		if (read_dt_string(locp, loc, sizeof(loc)) == 0 && loc[0])
+			s->own_loc = 1;
+		else
+			snprintf(loc, sizeof(loc), "%s", parent_loc ? parent_loc : rel);
+		vpd_fru_set(&s->fru.location, loc);
+		s->fru.stamp = st[0];
+		dt_read_fru(b, rel, name, depth, vpdp, st[0].ino != 0, s);
+		dt_list_children(b, rel, s);
+	}
+	/* s moves when the cache grows: take what the children need first. */
+	snprintf(loc, sizeof(loc), "%s", s->fru.location);
+	bool pass_loc = s->own_loc || parent_loc;
+	size_t self = (size_t)(s - b->cache->e), nchild = s->n_children;
+	for (size_t i = 0; i < nchild; i++) {
+		const char *cn = b->cache->e[self].children[i]; /* the strings never move */
+		if (snprintf(child, sizeof(child), "%s/%s", rel, cn) >= (int)sizeof(child))
+			continue;
+		dt_node(b, child, cn, pass_loc ? loc : NULL, depth + 1);
+	}
 }
 
 /* The location code of a PCI device: its of_node's ibm,loc-code (real systems link
@@ -704,11 +745,13 @@ static int assemble(struct builder *b)
 	order = malloc((c->n ? c->n : 1) * sizeof(*order));
 	if (!order)
 		return -ENOMEM;
+	size_t no = 0;
 	for (size_t i = 0; i < c->n; i++)
-		order[i] = &c->e[i];
-	if (c->n > 1)
-		qsort(order, c->n, sizeof(*order), ent_cmp);
-	for (size_t i = 0; i < c->n; i++) {
+		if (c->e[i].used)
+			order[no++] = &c->e[i];
+	if (no > 1)
+		qsort(order, no, sizeof(*order), ent_cmp);
+	for (size_t i = 0; i < no; i++) {
 		const struct vpd_fru *src = &order[i]->fru;
 		if (inv->n && !strcmp(inv->frus[inv->n - 1].location, src->location)) {
 			fru_merge(&inv->frus[inv->n - 1], src);

@@ -229,6 +229,16 @@ const char *vpd_change_kind_name(enum vpd_change_kind k);
 int vpd_inventory_diff(const struct vpd_inventory *a, const struct vpd_inventory *b,
 		       struct vpd_change **out, size_t *n, struct ras_err *e);
 
+/* ---- renderers (vpd_render.c; JSON names in docs/vpd-json.md) ----------------- */
+
+void vpd_inventory_print_table(FILE *f, const struct vpd_inventory *inv); /* lscfg-like */
+void vpd_inventory_print_lsvpd(FILE *f, const struct vpd_inventory *inv); /* "*PN ..." */
+void vpd_inventory_print_csv(FILE *f, const struct vpd_inventory *inv);
+void vpd_fru_write_json(struct json_writer *w, const struct vpd_fru *u, bool keywords);
+void vpd_fru_print_text(FILE *f, const struct vpd_fru *u);
+void vpd_change_print_text(FILE *f, const struct vpd_change *c);
+void vpd_change_write_json(struct json_writer *w, const struct vpd_change *c);
+
 /* ---- events ---------------------------------------------------------------------- */
 
 struct vpd_event_set {
