@@ -11,7 +11,7 @@
 
 static const struct elog_cmd cmds[] = {
 	{ "parse", cmd_elog_parse, "decode PELs from files or a sysfs tree" },
-	//IMPORT{ "import", cmd_elog_import, "store PELs from files or a sysfs tree (idempotent)" },
+	{ "import", cmd_elog_import, "store PELs from files or a sysfs tree (idempotent)" },
 	{ "list", cmd_elog_list, "list stored events with filters" },
 	{ "show", cmd_elog_show, "show stored events in full" },
 	{ "stats", cmd_elog_stats, "count events by kind, severity, subsystem, day" },

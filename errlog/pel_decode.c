@@ -652,12 +652,18 @@ int pel_decode(const uint8_t *buf, size_t len, struct pel *p, const char *name, 
 	p->data_len = len;
 	d = buf;
 	dl = len;
-	if (dl < 2 || d[0] != 'P' || d[1] != 'H')
+	if (dl < 2)
 		return ras_errf(e, -EINVAL,
-				"%s: not a PEL: expected section id \"PH\" at offset %d, found %s",
-				name, p->esel ? PEL_ESEL_HDR_LEN : 0,
-				dl < 2 ? "end of data"
-				       : (d[0] == 0 && d[1] == 0 ? "zero bytes" : "other bytes"));
+				"%s: not a PEL: %zu bytes, no section header at offset %d", name,
+				dl, p->esel ? PEL_ESEL_HDR_LEN : 0);
+	if (d[0] != 'P' || d[1] != 'H') {
+		char sid[3];
+		return ras_errf(e, -EINVAL,
+				"%s: not a PEL: expected section id \"PH\" at offset %d, found "
+				"0x%02X%02X (\"%s\")",
+				name, p->esel ? PEL_ESEL_HDR_LEN : 0, d[0], d[1],
+				pel_sid_str(be16(d), sid));
+	}
 	if (dl < PEL_PH_LEN)
 		return ras_errf(
 			e, -EINVAL,
@@ -741,7 +747,7 @@ int pel_decode(const uint8_t *buf, size_t len, struct pel *p, const char *name, 
 		warn(p, PEL_W_MISSING_UH, -1, PEL_PH_LEN, 0);
 	else if (uh_at != 1)
 		warn(p, PEL_W_UH_NOT_SECOND, uh_at, p->sec[uh_at].offset, (uint32_t)uh_at + 1);
-	if (PEL_HAS(p, PEL_K_UH)) {
+	if (PEL_HAS(p, PEL_K_UH) && !p->truncated && !p->corrupt) {
 		if (p->uh.severity != 0 && p->ps < 0)
 			warn(p, PEL_W_PS_MISSING, -1, p->sec[uh_at].offset + 10, p->uh.severity);
 		if (!PEL_HAS(p, PEL_K_EH))

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "common/fileio.h"
+#include "common/timeutil.h"
 #include "errlog/pel.h"
 
 #define ELOG_DIR "pel/ppc64-diag-sysfs/firmware/opal/elog/"
