@@ -15,6 +15,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -241,21 +242,67 @@ static bool stamp_eq(const struct vpd_stamp *a, const struct vpd_stamp *b)
 	return a->ino == b->ino && a->size == b->size && a->mtime_ns == b->mtime_ns;
 }
 
-/* A device-tree string property (NUL-terminated, maybe several strings): the first. */
-static int read_dt_string(const char *path, char *out, size_t n)
+/* One read(): a short read of a regular, procfs or sysfs file is its end, so a
+ * property costs one read instead of two (syscalls dominate an inventory's cost). */
+static ssize_t read_once(int fd, void *buf, size_t len)
 {
-	uint8_t *b = NULL;
-	size_t len = 0, i;
+	ssize_t r;
+
+	do
+		r = read(fd, buf, len);
+	while (r < 0 && errno == EINTR);
+	return r < 0 ? -errno : r; /* r == len: the caller treats the file as too long */
+}
+
+/* Read at most max bytes of name (relative to dfd, or absolute with AT_FDCWD) into a
+ * malloc'd buffer; longer files are an error (a property is never that large). */
+static int read_at(int dfd, const char *name, size_t max, uint8_t **buf, size_t *len)
+{
+	uint8_t *b;
+	ssize_t r;
+	int fd = openat(dfd, name, O_RDONLY | O_CLOEXEC);
+
+	*buf = NULL;
+	*len = 0;
+	if (fd < 0)
+		return -errno;
+	b = malloc(max + 1);
+	if (!b) {
+		close(fd);
+		return -ENOMEM;
+	}
+	r = read_once(fd, b, max + 1);
+	close(fd);
+	if (r < 0 || (size_t)r > max) {
+		free(b);
+		return r < 0 ? (int)r : -EFBIG;
+	}
+	*buf = b;
+	*len = (size_t)r;
+	return 0;
+}
+
+/* A device-tree string property (NUL-terminated, maybe several strings): the first,
+ * non-printables as '?', trailing spaces removed. */
+static int read_dt_string(int dfd, const char *name, char *out, size_t n)
+{
+	char b[512];
+	ssize_t len;
+	size_t i;
+	int fd = openat(dfd, name, O_RDONLY | O_CLOEXEC);
 
 	out[0] = '\0';
-	if (file_read_all(path, 4096, &b, &len, NULL, NULL) < 0)
-		return -ENOENT;
-	for (i = 0; i < len && i + 1 < n && b[i]; i++)
-		out[i] = (b[i] >= 0x20 && b[i] < 0x7f) ? (char)b[i] : '?';
+	if (fd < 0)
+		return -errno;
+	len = read_once(fd, b, sizeof(b));
+	close(fd);
+	if (len < 0)
+		return (int)len;
+	for (i = 0; i < (size_t)len && i + 1 < n && b[i]; i++)
+		out[i] = ((unsigned char)b[i] >= 0x20 && (unsigned char)b[i] < 0x7f) ? b[i] : '?';
 	out[i] = '\0';
 	while (i > 0 && out[i - 1] == ' ')
 		out[--i] = '\0';
-	free(b);
 	return 0;
 }
 
@@ -366,29 +413,25 @@ static struct src_entry *reuse(struct builder *b, const char *key, const struct 
 static void dt_node(struct builder *b, const char *rel, const char *name, const char *parent_loc,
 		    int depth);
 
-/* Subdirectory names of a DT node, sorted (deterministic order). */
-static void dt_list_children(struct builder *b, const char *rel, struct src_entry *s)
+/* Subdirectory names of a DT node (order irrelevant: the inventory is sorted later).
+ * Takes over dfd (closed here). */
+static void dt_list_children(int dfd, struct src_entry *s)
 {
-	char dir[PATH_MAX];
-	DIR *d;
+	DIR *d = fdopendir(dfd);
 	struct dirent *de;
 	size_t cap = 0;
 
-	if (root_path(dir, sizeof(dir), b->root, "proc/device-tree/%s", rel) < 0)
+	if (!d) {
+		close(dfd);
 		return;
-	d = opendir(dir);
-	if (!d)
-		return;
+	}
 	while ((de = readdir(d)) != NULL) {
 		bool isdir = de->d_type == DT_DIR;
 		if (de->d_name[0] == '.')
 			continue;
 		if (de->d_type == DT_UNKNOWN) {
 			struct stat sb;
-			char p[PATH_MAX];
-			if (snprintf(p, sizeof(p), "%s/%s", dir, de->d_name) >= (int)sizeof(p))
-				continue;
-			isdir = stat(p, &sb) == 0 && S_ISDIR(sb.st_mode);
+			isdir = fstatat(dirfd(d), de->d_name, &sb, 0) == 0 && S_ISDIR(sb.st_mode);
 		}
 		if (!isdir)
 			continue;
@@ -406,10 +449,9 @@ static void dt_list_children(struct builder *b, const char *rel, struct src_entr
 }
 
 /* Parse the node's ibm,vpd (or its convenience properties) into s->fru. */
-static void dt_read_fru(struct builder *b, const char *rel, const char *name, int depth,
+static void dt_read_fru(struct builder *b, int dfd, const char *rel, const char *name, int depth,
 			const char *vpdp, bool has_vpd, struct src_entry *s)
 {
-	char p[PATH_MAX];
 	uint8_t *buf = NULL;
 	size_t len = 0;
 	struct ipz_vpd v;
@@ -430,9 +472,7 @@ static void dt_read_fru(struct builder *b, const char *rel, const char *name, in
 			return;
 		for (size_t i = 0; i < sizeof(props) / sizeof(props[0]); i++) {
 			struct vpd_keyword k;
-			if (root_path(p, sizeof(p), b->root, "proc/device-tree/%s/%s", rel,
-				      props[i][0]) < 0 ||
-			    read_dt_string(p, val, sizeof(val)) < 0 || !val[0])
+			if (read_dt_string(dfd, props[i][0], val, sizeof(val)) < 0 || !val[0])
 				continue;
 			memset(&k, 0, sizeof(k));
 			memcpy(k.name, props[i][1], 3);
@@ -443,9 +483,9 @@ static void dt_read_fru(struct builder *b, const char *rel, const char *name, in
 		}
 		goto fru_type;
 	}
-	rc = file_read_all(vpdp, DT_PROP_MAX, &buf, &len, NULL, &e);
+	rc = read_at(dfd, "ibm,vpd", DT_PROP_MAX, &buf, &len);
 	if (rc < 0) {
-		log_warn("vpd: %s", e.msg);
+		log_warn("vpd: %s: %s", vpdp, strerror(-rc));
 		b->warnings++;
 		return;
 	}
@@ -479,9 +519,9 @@ static void dt_read_fru(struct builder *b, const char *rel, const char *name, in
 fru_type:
 	if (!s->used)
 		return;
-	if (root_path(p, sizeof(p), b->root, "proc/device-tree/%s/fru-type", rel) == 0) {
+	{
 		char ft[16];
-		if (read_dt_string(p, ft, sizeof(ft)) == 0 && ft[0])
+		if (read_dt_string(dfd, "fru-type", ft, sizeof(ft)) == 0 && ft[0])
 			vpd_fru_set(&s->fru.fru_type, ft);
 	}
 	if (!*s->fru.fru_type) {
@@ -502,15 +542,16 @@ fru_type:
 static void dt_node(struct builder *b, const char *rel, const char *name, const char *parent_loc,
 		    int depth)
 {
-	char dir[PATH_MAX], vpdp[PATH_MAX], locp[PATH_MAX], key[PATH_MAX + 8], loc[256];
+	char dir[PATH_MAX], vpdp[PATH_MAX], key[PATH_MAX + 8], loc[256];
 	char child[PATH_MAX];
 	struct vpd_stamp st[2];
 	struct src_entry *s;
 
+	/* Two stats per node on the refresh path: syscalls, not path walks, are what
+	 * costs on virtualised hosts. */
 	if (depth >= DT_MAX_DEPTH ||
 	    root_path(dir, sizeof(dir), b->root, "proc/device-tree/%s", rel) < 0 ||
-	    root_path(vpdp, sizeof(vpdp), b->root, "proc/device-tree/%s/ibm,vpd", rel) < 0 ||
-	    root_path(locp, sizeof(locp), b->root, "proc/device-tree/%s/ibm,loc-code", rel) < 0)
+	    root_path(vpdp, sizeof(vpdp), b->root, "proc/device-tree/%s/ibm,vpd", rel) < 0)
 		return;
 	stamp_of(dir, &st[1]);
 	if (!st[1].ino)
@@ -522,21 +563,26 @@ static void dt_node(struct builder *b, const char *rel, const char *name, const 
 		if (!s->own_loc)
 			vpd_fru_set(&s->fru.location, parent_loc ? parent_loc : rel);
 	} else {
-		s = cache_push(b->cache, key);
-		if (!s)
+		int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dfd < 0)
 			return;
+		s = cache_push(b->cache, key);
+		if (!s) {
+			close(dfd);
+			return;
+		}
 		s->st[0] = st[0];
 		s->st[1] = st[1];
 		s->prio = 1;
 		loc[0] = '\0';
-		if (read_dt_string(locp, loc, sizeof(loc)) == 0 && loc[0])
+		if (read_dt_string(dfd, "ibm,loc-code", loc, sizeof(loc)) == 0 && loc[0])
 			s->own_loc = 1;
 		else
 			snprintf(loc, sizeof(loc), "%s", parent_loc ? parent_loc : rel);
 		vpd_fru_set(&s->fru.location, loc);
 		s->fru.stamp = st[0];
-		dt_read_fru(b, rel, name, depth, vpdp, st[0].ino != 0, s);
-		dt_list_children(b, rel, s);
+		dt_read_fru(b, dfd, rel, name, depth, vpdp, st[0].ino != 0, s);
+		dt_list_children(dfd, s);
 	}
 	/* s moves when the cache grows: take what the children need first. */
 	snprintf(loc, sizeof(loc), "%s", s->fru.location);
@@ -574,7 +620,7 @@ static void pci_loc_code(struct builder *b, const char *bdf, char *loc, size_t n
 	if (!rel || root_path(q, sizeof(q), b->root, "proc/device-tree/%s/ibm,loc-code", rel) < 0)
 		return;
 	stamp_of(q, st);
-	read_dt_string(q, loc, n);
+	read_dt_string(AT_FDCWD, q, loc, n);
 }
 
 static void pci_device(struct builder *b, const char *bdf)
@@ -768,9 +814,9 @@ static int assemble(struct builder *b)
 	free(order);
 	/* System firmware level (OPAL): on the system FRU (the vpd root node). */
 	if (root_path(p, sizeof(p), b->root, "proc/device-tree/ibm,opal/firmware/version") == 0 &&
-	    read_dt_string(p, fw, sizeof(fw)) < 0 &&
+	    read_dt_string(AT_FDCWD, p, fw, sizeof(fw)) < 0 &&
 	    root_path(p, sizeof(p), b->root, "proc/device-tree/ibm,opal/firmware/ml-version") == 0)
-		read_dt_string(p, fw, sizeof(fw));
+		read_dt_string(AT_FDCWD, p, fw, sizeof(fw));
 	if (fw[0]) {
 		for (size_t i = 0; i < inv->n; i++)
 			if (!strcmp(inv->frus[i].node, "vpd") ||
