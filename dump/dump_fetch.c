@@ -3,8 +3,8 @@
  * optional zstd, fsync of file and directory, and the rename that makes it visible.
  *
  * Invariants:
- *  - Memory is bounded by the chunk size (default 1 MiB) plus zstd's stream buffers,
- *    whatever the dump size: the dump is never held in memory as a whole.
+ *  - Memory is bounded by HASH_SLOTS chunks (default 3 x 1 MiB) plus zstd's stream
+ *    buffers, whatever the dump size: the dump is never held in memory as a whole.
  *  - Bytes go to "<dir>/.partial.<name>.<pid>" (hidden, never matched as a fetched dump).
  *    Only after the last byte is written, the file fsync'ed and closed is it renamed to
  *    "<dir>/dump.<name>.<sha256[0:12]>[.<suggested name>][.zst]" and the directory
@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -317,6 +318,110 @@ static int check_space(const struct dump_policy *p, uint64_t need, struct ras_er
 	return 0;
 }
 
+/*
+ * SHA-256 runs in a second thread so hashing overlaps the copy: the main thread reads
+ * slot i, hands it to the hasher and writes it while the hasher digests it; slot i is
+ * reused only after the hasher is done with it. Slots are hashed in order. Memory:
+ * HASH_SLOTS chunks.
+ */
+#define HASH_SLOTS 3
+
+struct hasher {
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	EVP_MD_CTX *mdc;
+	uint8_t *slot[HASH_SLOTS];
+	size_t len[HASH_SLOTS];
+	bool full[HASH_SLOTS];
+	bool stop, failed, started;
+};
+
+static void *hasher_main(void *arg)
+{
+	struct hasher *h = arg;
+	unsigned i = 0;
+
+	pthread_mutex_lock(&h->mu);
+	for (;;) {
+		while (!h->full[i] && !h->stop)
+			pthread_cond_wait(&h->cv, &h->mu);
+		if (!h->full[i])
+			break; /* stopped and drained */
+		pthread_mutex_unlock(&h->mu);
+		bool ok = EVP_DigestUpdate(h->mdc, h->slot[i], h->len[i]) == 1;
+		pthread_mutex_lock(&h->mu);
+		if (!ok)
+			h->failed = true;
+		h->full[i] = false;
+		pthread_cond_broadcast(&h->cv);
+		i = (i + 1) % HASH_SLOTS;
+	}
+	pthread_mutex_unlock(&h->mu);
+	return NULL;
+}
+
+static int hasher_start(struct hasher *h, size_t chunk)
+{
+	memset(h, 0, sizeof(*h));
+	pthread_mutex_init(&h->mu, NULL);
+	pthread_cond_init(&h->cv, NULL);
+	h->mdc = EVP_MD_CTX_new();
+	if (!h->mdc || EVP_DigestInit_ex(h->mdc, EVP_sha256(), NULL) != 1)
+		return -ENOMEM;
+	for (int i = 0; i < HASH_SLOTS; i++) {
+		h->slot[i] = malloc(chunk);
+		if (!h->slot[i])
+			return -ENOMEM;
+	}
+	if (pthread_create(&h->th, NULL, hasher_main, h))
+		return -EAGAIN;
+	h->started = true;
+	return 0;
+}
+
+/* Wait until slot i may be overwritten. */
+static void hasher_wait_free(struct hasher *h, unsigned i)
+{
+	pthread_mutex_lock(&h->mu);
+	while (h->full[i])
+		pthread_cond_wait(&h->cv, &h->mu);
+	pthread_mutex_unlock(&h->mu);
+}
+
+static void hasher_submit(struct hasher *h, unsigned i, size_t len)
+{
+	pthread_mutex_lock(&h->mu);
+	h->len[i] = len;
+	h->full[i] = true;
+	pthread_cond_broadcast(&h->cv);
+	pthread_mutex_unlock(&h->mu);
+}
+
+/* Drain, join and free; the digest into md (when md is not NULL). -EIO on failure. */
+static int hasher_finish(struct hasher *h, uint8_t *md, unsigned *mdlen)
+{
+	int rc = 0;
+
+	if (h->started) {
+		pthread_mutex_lock(&h->mu);
+		h->stop = true;
+		pthread_cond_broadcast(&h->cv);
+		pthread_mutex_unlock(&h->mu);
+		pthread_join(h->th, NULL);
+	}
+	if (h->failed)
+		rc = -EIO;
+	else if (md && EVP_DigestFinal_ex(h->mdc, md, mdlen) != 1)
+		rc = -EIO;
+	EVP_MD_CTX_free(h->mdc);
+	for (int i = 0; i < HASH_SLOTS; i++)
+		free(h->slot[i]);
+	pthread_mutex_destroy(&h->mu);
+	pthread_cond_destroy(&h->cv);
+	return rc;
+}
+
 int dump_fetch(struct dump_source *src, const struct dump_entry *entry, const struct dump_policy *p,
 	       struct dump_result *res, struct ras_err *e)
 {
@@ -326,8 +431,9 @@ int dump_fetch(struct dump_source *src, const struct dump_entry *entry, const st
 	struct sink sk = { .fd = -1 };
 	struct dump_header h;
 	struct progress pg;
-	EVP_MD_CTX *mdc = NULL;
-	uint8_t *buf = NULL;
+	struct hasher hs;
+	bool hs_live = false;
+	unsigned slot = 0;
 	uint64_t off = 0, t0 = time_mono_ns();
 	unsigned mdlen = 0;
 	int rc;
@@ -348,10 +454,10 @@ int dump_fetch(struct dump_source *src, const struct dump_entry *entry, const st
 	if ((size_t)snprintf(tmp, sizeof(tmp), "%s/" DUMP_PARTIAL_PREFIX "%s.%d", p->dir,
 			     entry->name, (int)getpid()) >= sizeof(tmp))
 		return refuse(res, e, ras_errf(e, -ENAMETOOLONG, "%s: path too long", p->dir));
-	buf = malloc(chunk);
-	mdc = EVP_MD_CTX_new();
-	if (!buf || !mdc || EVP_DigestInit_ex(mdc, EVP_sha256(), NULL) != 1) {
-		rc = ras_errf(e, -ENOMEM, "out of memory (or no SHA-256 in libcrypto)");
+	hs_live = true;
+	rc = hasher_start(&hs, chunk);
+	if (rc) {
+		rc = ras_errf(e, rc, "cannot start hashing: %s", strerror(-rc));
 		goto out;
 	}
 	sk.path = tmp;
@@ -377,7 +483,11 @@ int dump_fetch(struct dump_source *src, const struct dump_entry *entry, const st
 	snprintf(label, sizeof(label), "%s", entry->name);
 	progress_begin(&pg, label, src->size, p->progress);
 	for (;;) {
-		ssize_t r = read_chunk(src, buf, chunk, off, p, res, entry->name, e);
+		uint8_t *buf = hs.slot[slot];
+		ssize_t r;
+
+		hasher_wait_free(&hs, slot);
+		r = read_chunk(src, buf, chunk, off, p, res, entry->name, e);
 
 		if (r < 0) {
 			rc = (int)r;
@@ -397,10 +507,8 @@ int dump_fetch(struct dump_source *src, const struct dump_entry *entry, const st
 			memcpy(hdr + hdr_len, buf, n);
 			hdr_len += n;
 		}
-		if (EVP_DigestUpdate(mdc, buf, (size_t)r) != 1) {
-			rc = ras_errf(e, -EIO, "SHA-256 update failed");
-			goto out_progress;
-		}
+		hasher_submit(&hs, slot, (size_t)r);
+		slot = (slot + 1) % HASH_SLOTS;
 		rc = sink_write(&sk, buf, (size_t)r, false, e);
 		if (rc)
 			goto out_progress;
@@ -429,7 +537,12 @@ int dump_fetch(struct dump_source *src, const struct dump_entry *entry, const st
 	sk.fd = -1;
 	progress_end(&pg, true);
 
-	EVP_DigestFinal_ex(mdc, md, &mdlen);
+	hs_live = false;
+	rc = hasher_finish(&hs, md, &mdlen);
+	if (rc) {
+		rc = ras_errf(e, rc, "SHA-256 failed");
+		goto out;
+	}
 	for (unsigned i = 0; i < mdlen && i < 32; i++)
 		snprintf(res->sha256 + 2 * i, 3, "%02x", md[i]);
 	res->size = off;
@@ -471,8 +584,8 @@ out:
 		unlink(tmp);
 	ZSTD_freeCCtx(sk.zc);
 	free(sk.zout);
-	EVP_MD_CTX_free(mdc);
-	free(buf);
+	if (hs_live)
+		hasher_finish(&hs, NULL, NULL);
 	if (rc) {
 		res->time_us = time_now_us();
 		return refuse(res, e, rc);

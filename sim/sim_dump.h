@@ -42,6 +42,12 @@ int sim_dump_create(const char *root, struct sim_dump_spec *s, char *name, size_
 int sim_dump_verify(const char *path, uint32_t type, uint32_t id, bool sparse, uint64_t *bad_off,
 		    struct ras_err *e);
 
+/* Helpers shared by the generator and the module: write a small attribute file; remove a
+ * dump directory and the files in it. */
+int sim_dump_write_attr(const char *dir, const char *name, const char *text, unsigned mode,
+			struct ras_err *e);
+int sim_dump_remove_dir(const char *dir);
+
 enum sim_dump_action { SIM_DUMP_NONE, SIM_DUMP_ACKED, SIM_DUMP_INITIATE };
 /* What the kernel does when relpath (relative to ROOT) was written: an acknowledge
  * removes that dump's directory (name receives it); initiate_dump gets its help text
