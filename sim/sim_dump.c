@@ -40,6 +40,31 @@
 #include "dump/dump.h"
 
 #define INITIATE_TEXT "1 - initiate Service Processor(FSP) dump\n"
+#define ACK_TEXT      "ack - acknowledge dump\n"
+
+bool sim_dump_ack_if_written(const char *root, const char *name)
+{
+	char dir[PATH_MAX], path[PATH_MAX], buf[64];
+	ssize_t n;
+	int fd;
+
+	if (!name[0] || name[0] == '.' || strchr(name, '/') ||
+	    root_path(dir, sizeof(dir), root, DUMP_SYSFS_DIR "/%s", name) < 0)
+		return false;
+	snprintf(path, sizeof(path), "%s/acknowledge", dir);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read_full(fd, buf, sizeof(buf));
+	close(fd);
+	if (n == (ssize_t)strlen(ACK_TEXT) && !memcmp(buf, ACK_TEXT, strlen(ACK_TEXT)))
+		return false; /* untouched */
+	if (sim_dump_remove_dir(dir) < 0)
+		return false;
+	if (root_path(path, sizeof(path), root, ".sim/dump-eio/%s", name) == 0)
+		unlink(path);
+	return true;
+}
 
 enum sim_dump_action sim_dump_on_write(const char *root, const char *relpath, char *name, size_t n,
 				       struct ras_err *e)
@@ -165,6 +190,8 @@ static int dump_inject(const char *root, int argc, char **argv, struct ras_err *
 	rc = sim_dump_create(root, &s, name, sizeof(name), e);
 	if (rc)
 		return rc;
+	sim_log(root, "dump inject %s size %llu%s%s", name, (unsigned long long)s.size,
+		s.sparse ? " sparse" : "", s.eio_first ? " eio-first" : "");
 	printf("%s\n", name);
 	return 0;
 }
@@ -219,13 +246,25 @@ static void dump_write_cb(struct sim_run *r, const char *relpath, void *arg)
 	}
 }
 
+/* A dump directory got its watch: an acknowledge written before that produced no write
+ * callback, so look at the file itself. */
+static void dump_new_dir_cb(struct sim_run *r, const char *reldir, void *arg)
+{
+	const char *name = strrchr(reldir, '/');
+
+	(void)arg;
+	name = name ? name + 1 : reldir;
+	if (sim_dump_ack_if_written(sim_run_root(r), name))
+		sim_run_log(r, "dump ack %s", name);
+}
+
 static int dump_run_start(struct sim_run *r, const char *root, struct ras_err *e)
 {
 	int rc = dump_init(root, e);
 
 	if (rc)
 		return rc;
-	rc = sim_run_watch_dir(r, DUMP_SYSFS_DIR, dump_write_cb, NULL);
+	rc = sim_run_watch_dir_ex(r, DUMP_SYSFS_DIR, dump_write_cb, dump_new_dir_cb, NULL);
 	if (rc)
 		return ras_errf(e, rc, "watch %s: %s", DUMP_SYSFS_DIR, strerror(-rc));
 	return 0;

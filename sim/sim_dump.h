@@ -48,6 +48,10 @@ int sim_dump_write_attr(const char *dir, const char *name, const char *text, uns
 			struct ras_err *e);
 int sim_dump_remove_dir(const char *dir);
 
+/* If <dump>/<name>/acknowledge no longer holds the kernel's help text, the dump was
+ * acknowledged while nobody watched: remove it (true). */
+bool sim_dump_ack_if_written(const char *root, const char *name);
+
 enum sim_dump_action { SIM_DUMP_NONE, SIM_DUMP_ACKED, SIM_DUMP_INITIATE };
 /* What the kernel does when relpath (relative to ROOT) was written: an acknowledge
  * removes that dump's directory (name receives it); initiate_dump gets its help text

@@ -15,6 +15,7 @@ have_sim_dump() {
 mk_dump() {
 	_root=$1 _type=$2 _id=$3 _size=$4 _sparse=${5:-}
 	if have_sim_dump; then
+		[ -d "$_root/.sim" ] || "$OPAL_RAS_BIN/opal-sim" init "$_root" >/dev/null || fail "opal-sim init"
 		"$OPAL_RAS_BIN/opal-sim" inject "$_root" dump --type "$_type" --id "$_id" \
 			--size "$_size" ${_sparse:+--sparse} || fail "opal-sim inject"
 		return

@@ -23,29 +23,6 @@
 #include "dump/dump.h"
 #include "sim/sim_dump.h"
 
-/* The sim run loop is not linked into this runner: weak stand-ins for its services. */
-__attribute__((weak)) const char *sim_run_root(struct sim_run *r)
-{
-	(void)r;
-	return "/";
-}
-__attribute__((weak)) int sim_run_add_fd(struct sim_run *r, int fd, uint32_t ev, sim_fd_cb cb,
-					 void *arg)
-{
-	return -ENOSYS;
-}
-__attribute__((weak)) void sim_run_del_fd(struct sim_run *r, int fd)
-{
-}
-__attribute__((weak)) int sim_run_watch_dir(struct sim_run *r, const char *reldir, sim_write_cb cb,
-					    void *arg)
-{
-	return -ENOSYS;
-}
-__attribute__((weak)) void sim_run_log(struct sim_run *r, const char *fmt, ...)
-{
-}
-
 static char tmpd[64];
 
 static int rm_cb(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
@@ -815,6 +792,16 @@ Test(sim, ack_removes_and_initiate_restores, .init = setup, .fini = teardown)
 	cr_assert_neq(access(path, F_OK), 0, "ack removed the directory");
 	snprintf(path, sizeof(path), "%s/.sim/dump-eio/0x2-0x5", tmpd);
 	cr_assert_neq(access(path, F_OK), 0, "and its EIO marker");
+
+	/* an ack written before the run loop watched the directory */
+	s.id = 6;
+	cr_assert_eq(sim_dump_create(tmpd, &s, name, sizeof(name), &e), 0, "%s", e.msg);
+	cr_assert_not(sim_dump_ack_if_written(tmpd, "0x2-0x6"), "untouched: not acked");
+	cr_assert_eq(dump_ack(tmpd, "0x2-0x6", &e), 0);
+	cr_assert(sim_dump_ack_if_written(tmpd, "0x2-0x6"));
+	snprintf(path, sizeof(path), "%s/sys/firmware/opal/dump/0x2-0x6", tmpd);
+	cr_assert_neq(access(path, F_OK), 0);
+	cr_assert_not(sim_dump_ack_if_written(tmpd, "../x"));
 
 	cr_assert_eq(dump_initiate(tmpd, &e), 0);
 	cr_assert_eq(sim_dump_on_write(tmpd, "sys/firmware/opal/dump/initiate_dump", name,
