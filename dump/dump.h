@@ -127,6 +127,12 @@ void dump_policy_init(struct dump_policy *p);
 /* Set one config key: dir, min_free, max_total (sizes "512M", "10G", "0"), compress
  * ("none" | "zstd"), zstd_level, eio_retries, eio_delay_ms. -EINVAL with a message. */
 int dump_policy_set(struct dump_policy *p, const char *key, const char *value, struct ras_err *e);
+/* The `dump:` section of the configuration (cfg->doc's "dump" node, may be NULL) into
+ * p (defaults first) and *auto_retrieve (default true). Keys: enabled (ignored here),
+ * auto_retrieve, and the dump_policy_set() keys; others are -EINVAL. (dump_config.c) */
+struct ydoc_node;
+int dump_policy_from_config(const struct ydoc_node *dump_section, struct dump_policy *p,
+			    bool *auto_retrieve, struct ras_err *e);
 /* "123", "64K", "512M", "10G", "1T" (powers of 1024) into bytes. */
 int dump_parse_size(const char *s, uint64_t *out, struct ras_err *e);
 

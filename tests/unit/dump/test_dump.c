@@ -21,6 +21,7 @@
 #include "common/fileio.h"
 #include "common/path.h"
 #include "dump/dump.h"
+#include "errlog/yaml_doc.h"
 #include "sim/sim_dump.h"
 
 static char tmpd[64];
@@ -836,4 +837,40 @@ Test(sim, inject_args)
 	cr_assert_eq(s.type, 2, "default: a platform dump");
 	cr_assert_eq(s.size, 1 << 20);
 	cr_assert_eq(sim_dump_parse_inject(3, bad, &s, &e), -EINVAL);
+}
+
+Test(policy, from_config)
+{
+	static const char good[] = "dump:\n  enabled: true\n  auto_retrieve: false\n"
+				   "  dir: /srv/d\n  min_free: 2G\n  max_total: 100G\n"
+				   "  compress: zstd\n  zstd_level: 9\n";
+	static const char typo[] = "dump:\n  min_fre: 2G\n";
+	static const char badval[] = "dump:\n  compress: lzma\n";
+	struct ydoc_node *doc;
+	struct dump_policy p;
+	struct ras_err e;
+	bool ar = true;
+
+	cr_assert_eq(ydoc_load_buf(good, sizeof(good) - 1, "t", &doc, &e), 0, "%s", e.msg);
+	cr_assert_eq(dump_policy_from_config(ydoc_get(doc, "dump"), &p, &ar, &e), 0, "%s", e.msg);
+	cr_assert_not(ar);
+	cr_assert_str_eq(p.dir, "/srv/d");
+	cr_assert_eq(p.min_free_bytes, 2ull << 30);
+	cr_assert_eq(p.max_total_bytes, 100ull << 30);
+	cr_assert_eq(p.compress, DUMP_COMPRESS_ZSTD);
+	cr_assert_eq(p.zstd_level, 9);
+	ydoc_free(doc);
+
+	cr_assert_eq(ydoc_load_buf(typo, sizeof(typo) - 1, "t", &doc, &e), 0);
+	cr_assert_eq(dump_policy_from_config(ydoc_get(doc, "dump"), &p, &ar, &e), -EINVAL);
+	cr_assert(strstr(e.msg, "unknown key \"min_fre\""), "%s", e.msg);
+	ydoc_free(doc);
+	cr_assert_eq(ydoc_load_buf(badval, sizeof(badval) - 1, "t", &doc, &e), 0);
+	cr_assert_eq(dump_policy_from_config(ydoc_get(doc, "dump"), &p, &ar, &e), -EINVAL);
+	cr_assert(strstr(e.msg, "line 2"), "%s", e.msg);
+	ydoc_free(doc);
+
+	cr_assert_eq(dump_policy_from_config(NULL, &p, &ar, &e), 0);
+	cr_assert(ar);
+	cr_assert_str_eq(p.dir, DUMP_DEFAULT_DIR);
 }
