@@ -236,6 +236,12 @@ void json_hexnum(struct json_writer *w, uint64_t v, int width)
 	fprintf(w->f, "\"0x%0*" PRIX64 "\"", width, v);
 }
 
+void json_raw(struct json_writer *w, const char *text)
+{
+	before_value(w);
+	fputs(text, w->f);
+}
+
 void json_end_doc(struct json_writer *w)
 {
 	if (w->depth == 0)

@@ -42,6 +42,8 @@ void json_null(struct json_writer *w);
 void json_hex(struct json_writer *w, const uint8_t *p, size_t n);
 /* Emit "0x%0*X" as a string, the style used for ids and codes in our JSON. */
 void json_hexnum(struct json_writer *w, uint64_t v, int width);
+/* Emit already-serialised JSON text as one value (trusted: produced by this writer). */
+void json_raw(struct json_writer *w, const char *text);
 /* Finish the document: a newline when at depth 0. */
 void json_end_doc(struct json_writer *w);
 

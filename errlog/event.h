@@ -73,6 +73,10 @@ struct ras_event {
 	size_t n_attrs;
 	const struct ras_callout *callouts;
 	size_t n_callouts;
+	/* Outbox rows written in the same transaction ("hook:NAME", "forward:qmp"...):
+	 * deliveries that workers run after the commit (ARCHITECTURE 1.3). */
+	const char *const *deliveries;
+	size_t n_deliveries;
 };
 
 const char *ras_severity_name(enum ras_severity s);

@@ -14,6 +14,7 @@
 #define OPAL_RAS_ERRLOG_STORE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "common/err.h"
@@ -47,5 +48,10 @@ int store_find_dedupe(struct store *s, const char *key, int64_t *id, struct ras_
 /* Source cursors (kmsg boot id + sequence, SEL position, ...), written in the batch. */
 int store_cursor_get(struct store *s, const char *name, char *out, size_t n, struct ras_err *e);
 int store_cursor_set(struct store *s, const char *name, const char *value, struct ras_err *e);
+
+/* The connection, for modules that keep their own detail tables and queries. */
+struct sqlite3;
+struct sqlite3 *store_sqlite(struct store *s);
+const char *store_path(struct store *s);
 
 #endif

@@ -1,0 +1,486 @@
+/*
+ * store.c - opening, migrating and writing the error-log database (see store.h).
+ *
+ * Invariants: a batch is one IMMEDIATE transaction and its COMMIT is durable
+ * (WAL + synchronous=FULL) before store_commit() returns 0; every record is inserted
+ * with ON CONFLICT(dedupe_key) DO NOTHING, so a re-offered record changes nothing;
+ * statements are prepared once per connection. The WAL and shm files are kept
+ * (PERSIST_WAL) so readers without write permission can open the database.
+ */
+#include "errlog/store_internal.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/json.h"
+#include "common/path.h"
+#include "common/timeutil.h"
+
+#define STORE_BUSY_TIMEOUT_MS 5000
+
+static const char *const stmt_sql[ST__COUNT] = {
+	[ST_INSERT_EVENT] =
+		"INSERT INTO events (source, kind, dedupe_key, time_us, logged_us, severity,"
+		" source_severity, source_severity_name, subsystem, refcode, location, summary,"
+		" serviceable, call_home, guest, attrs, raw)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
+		" ON CONFLICT(dedupe_key) DO NOTHING",
+	[ST_FIND_DEDUPE] = "SELECT id FROM events WHERE dedupe_key = ?1",
+	[ST_INSERT_CALLOUT] = "INSERT INTO callouts (event_id, seq, priority, location, part,"
+			      " serial, ccin, fru_kind) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	[ST_INSERT_OUTBOX] = "INSERT OR IGNORE INTO outbox (event_id, target, updated_us)"
+			     " VALUES (?1, ?2, ?3)",
+	[ST_CURSOR_GET] = "SELECT value FROM cursors WHERE name = ?1",
+	[ST_CURSOR_SET] = "INSERT INTO cursors (name, value, updated_us) VALUES (?1, ?2, ?3)"
+			  " ON CONFLICT(name) DO UPDATE SET value = excluded.value,"
+			  " updated_us = excluded.updated_us",
+};
+
+/* Map an SQLite result to an errno-style code and fill e. */
+int store_sqlerr(struct store *s, struct ras_err *e, const char *what)
+{
+	int rc = sqlite3_extended_errcode(s->db);
+	int code;
+
+	switch (rc & 0xff) {
+	case SQLITE_FULL:
+		code = -ENOSPC;
+		break;
+	case SQLITE_READONLY:
+	case SQLITE_PERM:
+	case SQLITE_AUTH:
+		code = -EROFS;
+		break;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		code = -EBUSY;
+		break;
+	case SQLITE_NOMEM:
+		code = -ENOMEM;
+		break;
+	case SQLITE_CONSTRAINT:
+		code = -EEXIST;
+		break;
+	case SQLITE_CANTOPEN:
+		code = -EACCES;
+		break;
+	default:
+		code = -EIO;
+	}
+	return ras_errf(e, code, "%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
+}
+
+sqlite3_stmt *store_stmt(struct store *s, enum store_stmt_id id, struct ras_err *e)
+{
+	if (!s->st[id]) {
+		if (sqlite3_prepare_v3(s->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &s->st[id],
+				       NULL) != SQLITE_OK) {
+			store_sqlerr(s, e, "prepare");
+			return NULL;
+		}
+	} else {
+		sqlite3_reset(s->st[id]);
+		sqlite3_clear_bindings(s->st[id]);
+	}
+	return s->st[id];
+}
+
+static int exec(struct store *s, const char *sql, struct ras_err *e)
+{
+	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return store_sqlerr(s, e, sql);
+	return 0;
+}
+
+static int user_version(struct store *s, int *v, struct ras_err *e)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+		return store_sqlerr(s, e, "read schema version");
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return store_sqlerr(s, e, "read schema version");
+	}
+	*v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/* Apply every migration after the current version, in one transaction. */
+static int migrate(struct store *s, int have, struct ras_err *e)
+{
+	char sql[64];
+	int rc;
+
+	if (have >= store_schema_version)
+		return 0;
+	rc = exec(s, "BEGIN IMMEDIATE", e);
+	if (rc)
+		return rc;
+	/* Re-read under the write lock: another writer may have migrated meanwhile. */
+	rc = user_version(s, &have, e);
+	for (int v = have; !rc && v < store_schema_version; v++)
+		rc = exec(s, store_migrations[v], e);
+	if (!rc) {
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", store_schema_version);
+		rc = exec(s, sql, e);
+	}
+	if (!rc)
+		rc = exec(s, "COMMIT", e);
+	if (rc)
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+/* New database files: root:adm 0640 so members of adm can read without root. */
+static void set_owner_and_mode(const char *path)
+{
+	struct group *g = getgrnam("adm");
+	char side[4200];
+
+	for (int i = 0; i < 3; i++) {
+		snprintf(side, sizeof(side), "%s%s", path, i == 0 ? "" : i == 1 ? "-wal" : "-shm");
+		if (access(side, F_OK) != 0)
+			continue;
+		if (g && geteuid() == 0 && chown(side, 0, g->gr_gid) != 0)
+			continue;
+		(void)chmod(side, 0640);
+	}
+}
+
+int store_open(const char *path, enum store_mode mode, struct store **out, struct ras_err *e)
+{
+	struct store *s;
+	int flags, rc, have = 0;
+	bool created = false;
+
+	*out = NULL;
+	if (access(path, F_OK) != 0) {
+		if (mode != STORE_CREATE)
+			return ras_errf(e, -ENOENT,
+					"no database at %s (the opal-prd daemon creates it; "
+					"`opal-elog import --db %s FILE` creates one from PEL files)",
+					path, path);
+		char dir[4096];
+		snprintf(dir, sizeof(dir), "%s", path);
+		char *slash = strrchr(dir, '/');
+		if (slash && slash != dir) {
+			*slash = 0;
+			rc = mkdir_p(dir, 0755);
+			if (rc)
+				return ras_errf(e, rc, "%s: cannot create directory: %s", dir,
+						strerror(-rc));
+		}
+		created = true;
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return ras_errf(e, -ENOMEM, "out of memory");
+	s->path = strdup(path);
+	s->mode = mode;
+	flags = mode == STORE_RDONLY ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+	if (mode == STORE_CREATE)
+		flags |= SQLITE_OPEN_CREATE;
+	mode_t old_umask = umask(027);
+	rc = sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
+	umask(old_umask);
+	if (rc != SQLITE_OK) {
+		rc = ras_errf(e, rc == SQLITE_CANTOPEN ? -EACCES : -EIO, "%s: cannot open: %s", path,
+			      s->db ? sqlite3_errmsg(s->db) : "out of memory");
+		store_close(s);
+		return rc;
+	}
+	sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
+	sqlite3_extended_result_codes(s->db, 1);
+	rc = user_version(s, &have, e);
+	if (rc)
+		goto fail;
+	if (have > store_schema_version) {
+		rc = ras_errf(e, -EPROTO,
+			      "%s: database schema version %d is newer than this opal-ras "
+			      "understands (%d); upgrade opal-ras to read it",
+			      path, have, store_schema_version);
+		goto fail;
+	}
+	if (mode == STORE_RDONLY) {
+		if (have < store_schema_version) {
+			rc = ras_errf(e, have == 0 ? -ENOENT : -EPROTO,
+				      have == 0 ? "%s: not an opal-ras database (schema version %d)"
+						: "%s: database schema version %d is older than %d; "
+						  "it is upgraded by the daemon or any writing "
+						  "command (opal-elog check --db PATH as its owner)",
+				      path, have, store_schema_version);
+			goto fail;
+		}
+		rc = exec(s, "PRAGMA query_only = 1", e);
+		if (rc)
+			goto fail;
+	} else {
+		int persist = 1;
+		rc = exec(s, "PRAGMA journal_mode = WAL", e);
+		if (!rc)
+			rc = exec(s, "PRAGMA synchronous = FULL", e);
+		if (!rc)
+			rc = exec(s, "PRAGMA foreign_keys = ON", e);
+		if (!rc && created)
+			rc = exec(s, "PRAGMA auto_vacuum = INCREMENTAL", e);
+		if (rc)
+			goto fail;
+		sqlite3_file_control(s->db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+		rc = migrate(s, have, e);
+		if (rc)
+			goto fail;
+		if (created)
+			set_owner_and_mode(path);
+	}
+	*out = s;
+	return 0;
+fail:
+	store_close(s);
+	return rc;
+}
+
+void store_close(struct store *s)
+{
+	if (!s)
+		return;
+	for (int i = 0; i < ST__COUNT; i++)
+		sqlite3_finalize(s->st[i]);
+	if (s->db)
+		sqlite3_close_v2(s->db);
+	free(s->path);
+	free(s);
+}
+
+sqlite3 *store_sqlite(struct store *s)
+{
+	return s->db;
+}
+
+const char *store_path(struct store *s)
+{
+	return s->path;
+}
+
+int store_begin(struct store *s, struct ras_err *e)
+{
+	int rc;
+
+	if (s->in_batch)
+		return ras_errf(e, -EALREADY, "%s: a batch is already open", s->path);
+	rc = exec(s, "BEGIN IMMEDIATE", e);
+	if (!rc)
+		s->in_batch = 1;
+	return rc;
+}
+
+int store_commit(struct store *s, struct ras_err *e)
+{
+	int rc;
+
+	if (!s->in_batch)
+		return ras_errf(e, -EINVAL, "%s: commit without a batch", s->path);
+	rc = exec(s, "COMMIT", e);
+	if (rc) {
+		/* A failed COMMIT (disk full) leaves the transaction open: roll it back so
+		 * the caller can retry the whole batch later. */
+		store_rollback(s);
+		return rc;
+	}
+	s->in_batch = 0;
+	return 0;
+}
+
+void store_rollback(struct store *s)
+{
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	s->in_batch = 0;
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+/* The attrs column: one JSON object {"name":"value",...}, built in a reused buffer. */
+static int attrs_json(const struct ras_event *ev, char **out, size_t *len)
+{
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *f;
+	struct json_writer w;
+
+	*out = NULL;
+	*len = 0;
+	if (!ev->n_attrs)
+		return 0;
+	f = open_memstream(&buf, &n);
+	if (!f)
+		return -ENOMEM;
+	json_init(&w, f, false);
+	json_obj_begin(&w);
+	for (size_t i = 0; i < ev->n_attrs; i++)
+		json_kstr(&w, ev->attrs[i].name, ev->attrs[i].value ? ev->attrs[i].value : "");
+	json_obj_end(&w);
+	if (fclose(f) != 0) {
+		free(buf);
+		return -ENOMEM;
+	}
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
+int store_append(struct store *s, struct ras_event *ev, bool *is_new, struct ras_err *e)
+{
+	sqlite3_stmt *st;
+	char *attrs = NULL;
+	size_t attrs_len = 0;
+	int64_t now = ev->logged_us ? ev->logged_us : time_now_us();
+	int rc;
+
+	if (is_new)
+		*is_new = false;
+	if (!s->in_batch)
+		return ras_errf(e, -EINVAL, "%s: append outside a batch", s->path);
+	if (!ev->dedupe_key || !ev->dedupe_key[0] || !ev->kind || !ev->source)
+		return ras_errf(e, -EINVAL, "event without source, kind or dedupe key");
+	st = store_stmt(s, ST_INSERT_EVENT, e);
+	if (!st)
+		return -EIO;
+	rc = attrs_json(ev, &attrs, &attrs_len);
+	if (rc)
+		return ras_errf(e, rc, "out of memory");
+	bind_text(st, 1, ev->source);
+	bind_text(st, 2, ev->kind);
+	bind_text(st, 3, ev->dedupe_key);
+	sqlite3_bind_int64(st, 4, ev->time_us ? ev->time_us : now);
+	sqlite3_bind_int64(st, 5, now);
+	sqlite3_bind_int(st, 6, (int)ev->severity);
+	if (ev->source_severity >= 0)
+		sqlite3_bind_int(st, 7, ev->source_severity);
+	bind_text(st, 8, ev->source_severity_name);
+	bind_text(st, 9, ev->subsystem);
+	bind_text(st, 10, ev->refcode);
+	bind_text(st, 11, ev->location);
+	bind_text(st, 12, ev->summary);
+	sqlite3_bind_int(st, 13, ev->serviceable);
+	sqlite3_bind_int(st, 14, ev->call_home);
+	bind_text(st, 15, ev->guest);
+	if (attrs)
+		sqlite3_bind_text(st, 16, attrs, (int)attrs_len, SQLITE_STATIC);
+	if (ev->raw && ev->raw_len)
+		sqlite3_bind_blob(st, 17, ev->raw, (int)ev->raw_len, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	free(attrs);
+	if (rc != SQLITE_DONE)
+		return store_sqlerr(s, e, "insert event");
+	if (sqlite3_changes(s->db) == 0) {
+		/* A re-offered record: already stored, nothing else to write. */
+		return store_find_dedupe(s, ev->dedupe_key, &ev->id, e);
+	}
+	ev->id = sqlite3_last_insert_rowid(s->db);
+	for (size_t i = 0; i < ev->n_callouts; i++) {
+		const struct ras_callout *c = &ev->callouts[i];
+		char prio[2] = { (char)c->priority, 0 };
+		st = store_stmt(s, ST_INSERT_CALLOUT, e);
+		if (!st)
+			return -EIO;
+		sqlite3_bind_int64(st, 1, ev->id);
+		sqlite3_bind_int(st, 2, (int)i);
+		bind_text(st, 3, c->priority > 0x20 && c->priority < 0x7f ? prio : NULL);
+		bind_text(st, 4, c->location);
+		bind_text(st, 5, c->part);
+		bind_text(st, 6, c->serial);
+		bind_text(st, 7, c->ccin);
+		bind_text(st, 8, c->fru_kind);
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return store_sqlerr(s, e, "insert callout");
+	}
+	for (size_t i = 0; i < ev->n_deliveries; i++) {
+		st = store_stmt(s, ST_INSERT_OUTBOX, e);
+		if (!st)
+			return -EIO;
+		sqlite3_bind_int64(st, 1, ev->id);
+		bind_text(st, 2, ev->deliveries[i]);
+		sqlite3_bind_int64(st, 3, now);
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return store_sqlerr(s, e, "insert outbox row");
+	}
+	if (is_new)
+		*is_new = true;
+	return 0;
+}
+
+int store_find_dedupe(struct store *s, const char *key, int64_t *id, struct ras_err *e)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_FIND_DEDUPE, e);
+	int rc;
+
+	if (!st)
+		return -EIO;
+	bind_text(st, 1, key);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+		return 0;
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return ras_errf(e, -ENOENT, "no event with dedupe key %s", key);
+	return store_sqlerr(s, e, "find dedupe key");
+}
+
+int store_cursor_get(struct store *s, const char *name, char *out, size_t n, struct ras_err *e)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_CURSOR_GET, e);
+	int rc;
+
+	if (!st)
+		return -EIO;
+	bind_text(st, 1, name);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const char *v = (const char *)sqlite3_column_text(st, 0);
+		snprintf(out, n, "%s", v ? v : "");
+		sqlite3_reset(st);
+		return 0;
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return -ENOENT;
+	return store_sqlerr(s, e, "read cursor");
+}
+
+int store_cursor_set(struct store *s, const char *name, const char *value, struct ras_err *e)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_CURSOR_SET, e);
+	int rc;
+
+	if (!st)
+		return -EIO;
+	bind_text(st, 1, name);
+	bind_text(st, 2, value);
+	sqlite3_bind_int64(st, 3, time_now_us());
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return store_sqlerr(s, e, "write cursor");
+	return 0;
+}

@@ -1,0 +1,71 @@
+/*
+ * store_schema.c - the database schema as a list of forward-only migrations.
+ *
+ * Migration N (1-based) takes a database from user_version N-1 to N. Released
+ * migrations are never edited: a change is a new entry at the end. The store applies
+ * the missing ones in one transaction at open time; a database whose user_version is
+ * larger than STORE_SCHEMA_VERSION was written by a newer opal-ras and is refused.
+ */
+#include "errlog/store_internal.h"
+
+const char *const store_migrations[] = {
+	/* 1: events, their attributes and callouts, source cursors, the outbox. */
+	"CREATE TABLE events ("
+	" id INTEGER PRIMARY KEY,"
+	" source TEXT NOT NULL,"
+	" kind TEXT NOT NULL,"
+	" dedupe_key TEXT NOT NULL UNIQUE,"
+	" time_us INTEGER NOT NULL,"
+	" logged_us INTEGER NOT NULL,"
+	" severity INTEGER NOT NULL,"
+	" source_severity INTEGER,"
+	" source_severity_name TEXT,"
+	" subsystem TEXT,"
+	" refcode TEXT,"
+	" location TEXT,"
+	" summary TEXT,"
+	" serviceable INTEGER NOT NULL DEFAULT 0,"
+	" call_home INTEGER NOT NULL DEFAULT 0,"
+	" open INTEGER NOT NULL DEFAULT 1,"
+	" closed_us INTEGER,"
+	" close_reason TEXT,"
+	" guest TEXT,"
+	" attrs TEXT,"
+	" raw BLOB);"
+	"CREATE INDEX events_time ON events(time_us);"
+	"CREATE INDEX events_kind_time ON events(kind, time_us);"
+	"CREATE INDEX events_refcode ON events(refcode);"
+	"CREATE INDEX events_location ON events(location);"
+	"CREATE TABLE callouts ("
+	" event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,"
+	" seq INTEGER NOT NULL,"
+	" priority TEXT,"
+	" location TEXT,"
+	" part TEXT,"
+	" serial TEXT,"
+	" ccin TEXT,"
+	" fru_kind TEXT,"
+	" PRIMARY KEY (event_id, seq)) WITHOUT ROWID;"
+	"CREATE INDEX callouts_location ON callouts(location);"
+	"CREATE TABLE cursors (name TEXT PRIMARY KEY, value TEXT NOT NULL,"
+	" updated_us INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE outbox ("
+	" id INTEGER PRIMARY KEY,"
+	" event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,"
+	" target TEXT NOT NULL,"
+	" state TEXT NOT NULL DEFAULT 'pending',"
+	" attempts INTEGER NOT NULL DEFAULT 0,"
+	" next_us INTEGER NOT NULL DEFAULT 0,"
+	" updated_us INTEGER NOT NULL DEFAULT 0,"
+	" UNIQUE (event_id, target));"
+	"CREATE INDEX outbox_pending ON outbox(state, next_us);"
+	"CREATE TABLE event_history ("
+	" event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,"
+	" time_us INTEGER NOT NULL,"
+	" action TEXT NOT NULL,"
+	" actor TEXT,"
+	" reason TEXT);"
+	"CREATE INDEX event_history_event ON event_history(event_id);",
+};
+
+const int store_schema_version = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));
