@@ -36,34 +36,34 @@
 
 /* ---- constants from the kernel ------------------------------------------------------ */
 
-#define EEH_PE_NONE 0xffffffffu /* "no PE" (a PHB-level event, or unknown) */
-#define EEH_WINDOW_US (3600ll * 1000000ll)
+#define EEH_PE_NONE		0xffffffffu /* "no PE" (a PHB-level event, or unknown) */
+#define EEH_WINDOW_US		(3600ll * 1000000ll)
 #define EEH_DEFAULT_MAX_FREEZES 5
 
 /* First word of eeh_pe_state (EEH_STATE_*). */
-#define EEH_STATE_UNAVAILABLE 0x01u
-#define EEH_STATE_NOT_SUPPORT 0x02u
+#define EEH_STATE_UNAVAILABLE  0x01u
+#define EEH_STATE_NOT_SUPPORT  0x02u
 #define EEH_STATE_RESET_ACTIVE 0x04u
-#define EEH_STATE_MMIO_ACTIVE 0x08u
-#define EEH_STATE_DMA_ACTIVE 0x10u
+#define EEH_STATE_MMIO_ACTIVE  0x08u
+#define EEH_STATE_DMA_ACTIVE   0x10u
 #define EEH_STATE_MMIO_ENABLED 0x20u
-#define EEH_STATE_DMA_ENABLED 0x40u
+#define EEH_STATE_DMA_ENABLED  0x40u
 /* Second word (software pe->state, EEH_PE_*). */
-#define EEH_PE_ISOLATED 0x001u
-#define EEH_PE_RECOVERING 0x002u
-#define EEH_PE_CFG_BLOCKED 0x004u
-#define EEH_PE_RESET 0x008u
-#define EEH_PE_KEEP 0x100u
+#define EEH_PE_ISOLATED	      0x001u
+#define EEH_PE_RECOVERING     0x002u
+#define EEH_PE_CFG_BLOCKED    0x004u
+#define EEH_PE_RESET	      0x008u
+#define EEH_PE_KEEP	      0x100u
 #define EEH_PE_CFG_RESTRICTED 0x200u
-#define EEH_PE_REMOVED 0x400u
-#define EEH_PE_PRI_BUS 0x800u
+#define EEH_PE_REMOVED	      0x400u
+#define EEH_PE_PRI_BUS	      0x800u
 
 /* ---- state decode ------------------------------------------------------------------- */
 
 enum eeh_health {
-	EEH_HEALTHY,     /* MMIO and DMA active */
-	EEH_FROZEN,      /* MMIO and/or DMA stopped */
-	EEH_IN_RESET,    /* reset asserted */
+	EEH_HEALTHY, /* MMIO and DMA active */
+	EEH_FROZEN, /* MMIO and/or DMA stopped */
+	EEH_IN_RESET, /* reset asserted */
 	EEH_UNAVAILABLE, /* temporarily unavailable */
 	EEH_PERM_FAILED, /* permanently unavailable, or the PE was removed */
 };
@@ -87,7 +87,7 @@ char *eeh_mode_flags(uint32_t mode, char *out, size_t n);
 
 struct eeh_window {
 	int64_t tstamp_us; /* first freeze of the current window */
-	int count;         /* freezes in the window; 0 = none */
+	int count; /* freezes in the window; 0 = none */
 };
 
 /* Account one freeze at now_us with the kernel's rule; returns the new count. */
@@ -113,30 +113,30 @@ struct eeh_window *eeh_window_table_get(struct eeh_window_table *t, uint32_t phb
 /* ---- kernel log lines (spec 1.5) ---------------------------------------------------- */
 
 enum eeh_line_kind {
-	EEH_LINE_NONE = 0,          /* not an EEH line */
-	EEH_LINE_OTHER,             /* an EEH line with no meaning for the model */
-	EEH_LINE_DETECTED,          /* "Frozen PE#%x on PHB#%x detected" (OPAL path) */
-	EEH_LINE_FENCED_PHB,        /* "Fenced PHB#%x detected, location: %s" */
-	EEH_LINE_DEAD_PHB,          /* "dead PHB#%x detected, location: %s" */
-	EEH_LINE_DEAD_IOC,          /* "dead IOC detected" */
-	EEH_LINE_RECOVERING,        /* "Recovering PHB#%x-PE#%x" / "Recovering PHB#%x, location: %s" */
-	EEH_LINE_FROZEN,            /* "Frozen PHB#%x-PE#%x detected" (old start, or MMIO-path detail) */
-	EEH_LINE_PHB_FAILURE,       /* old: "PHB#%x failure detected, location: %s" */
-	EEH_LINE_LOCATION,          /* "PE location: %s, PHB location: %s" */
-	EEH_LINE_FREEZE_COUNT,      /* "This PCI device has failed %d times ... after %d failures." */
-	EEH_LINE_PERM_DISABLED,     /* "PHB#%x-PE#%x has failed %d times ... permanently disabled." */
+	EEH_LINE_NONE = 0, /* not an EEH line */
+	EEH_LINE_OTHER, /* an EEH line with no meaning for the model */
+	EEH_LINE_DETECTED, /* "Frozen PE#%x on PHB#%x detected" (OPAL path) */
+	EEH_LINE_FENCED_PHB, /* "Fenced PHB#%x detected, location: %s" */
+	EEH_LINE_DEAD_PHB, /* "dead PHB#%x detected, location: %s" */
+	EEH_LINE_DEAD_IOC, /* "dead IOC detected" */
+	EEH_LINE_RECOVERING, /* "Recovering PHB#%x-PE#%x" / "Recovering PHB#%x, location: %s" */
+	EEH_LINE_FROZEN, /* "Frozen PHB#%x-PE#%x detected" (old start, or MMIO-path detail) */
+	EEH_LINE_PHB_FAILURE, /* old: "PHB#%x failure detected, location: %s" */
+	EEH_LINE_LOCATION, /* "PE location: %s, PHB location: %s" */
+	EEH_LINE_FREEZE_COUNT, /* "This PCI device has failed %d times ... after %d failures." */
+	EEH_LINE_PERM_DISABLED, /* "PHB#%x-PE#%x has failed %d times ... permanently disabled." */
 	EEH_LINE_PERMANENT_FAILURE, /* "EEH: Permanent failure" */
-	EEH_LINE_AGGREGATE,         /* "Finished:'%s' with aggregate recovery state:'%s'" */
-	EEH_LINE_DRIVER_REPORT,     /* "<prefix>%s driver reports: '%s'" */
-	EEH_LINE_DEVICE,            /* any other line with the per-device prefix */
-	EEH_LINE_RESET_FAILURE,     /* "Failure %d resetting PHB#%x-PE#%x (attempt %d)" */
-	EEH_LINE_UNRECOVERABLE,     /* "Unrecoverable slot failure on PHB#%x-PE#%x" */
-	EEH_LINE_SUCCESS,           /* "EEH: Recovery successful." */
-	EEH_LINE_FAILED,            /* "Unable to recover from failure from PHB#%x-PE#%x." */
-	EEH_LINE_PARENT,            /* "Failure of PHB#%x-PE#%x will be handled at parent ..." */
-	EEH_LINE_CLEAR,             /* "Clear non-existing PHB#%x-PE#%llx" */
-	EEH_LINE_EVENT_DROPPED,     /* "Event dropped due to no_recover setting" */
-	EEH_LINE_INJECT_FAILURE,    /* "pnv_eeh_err_inject: Failure %d injecting error ..." */
+	EEH_LINE_AGGREGATE, /* "Finished:'%s' with aggregate recovery state:'%s'" */
+	EEH_LINE_DRIVER_REPORT, /* "<prefix>%s driver reports: '%s'" */
+	EEH_LINE_DEVICE, /* any other line with the per-device prefix */
+	EEH_LINE_RESET_FAILURE, /* "Failure %d resetting PHB#%x-PE#%x (attempt %d)" */
+	EEH_LINE_UNRECOVERABLE, /* "Unrecoverable slot failure on PHB#%x-PE#%x" */
+	EEH_LINE_SUCCESS, /* "EEH: Recovery successful." */
+	EEH_LINE_FAILED, /* "Unable to recover from failure from PHB#%x-PE#%x." */
+	EEH_LINE_PARENT, /* "Failure of PHB#%x-PE#%x will be handled at parent ..." */
+	EEH_LINE_CLEAR, /* "Clear non-existing PHB#%x-PE#%llx" */
+	EEH_LINE_EVENT_DROPPED, /* "Event dropped due to no_recover setting" */
+	EEH_LINE_INJECT_FAILURE, /* "pnv_eeh_err_inject: Failure %d injecting error ..." */
 	EEH_LINE__COUNT
 };
 
@@ -147,13 +147,13 @@ struct eeh_line {
 	enum eeh_line_kind kind;
 	bool have_phb, have_pe;
 	uint32_t phb, pe;
-	char bdf[EEH_BDF_MAX];     /* from the per-device prefix, "" if none */
-	int count, max;            /* freeze count lines; attempt numbers */
-	int rc;                    /* reset/inject failure codes */
-	char pe_loc[EEH_LOC_MAX];  /* location strings ("N/A" kept as is) */
+	char bdf[EEH_BDF_MAX]; /* from the per-device prefix, "" if none */
+	int count, max; /* freeze count lines; attempt numbers */
+	int rc; /* reset/inject failure codes */
+	char pe_loc[EEH_LOC_MAX]; /* location strings ("N/A" kept as is) */
 	char phb_loc[EEH_LOC_MAX];
-	char driver[32];           /* driver reports */
-	char word[32];             /* driver report / aggregate result word */
+	char driver[32]; /* driver reports */
+	char word[32]; /* driver report / aggregate result word */
 };
 
 /*
@@ -177,7 +177,7 @@ enum eeh_uevent_kind {
 struct eeh_uevent {
 	enum eeh_uevent_kind kind;
 	char bdf[EEH_BDF_MAX]; /* PCI_SLOT_NAME, else the last DEVPATH component */
-	int device_online;     /* DEVICE_ONLINE, -1 if absent */
+	int device_online; /* DEVICE_ONLINE, -1 if absent */
 };
 
 /*
@@ -192,9 +192,9 @@ const char *eeh_uevent_kind_name(enum eeh_uevent_kind k);
 /* ---- events ------------------------------------------------------------------------- */
 
 enum eeh_event_type {
-	EEH_EV_FREEZE,     /* a PE froze (or a PHB fenced) */
-	EEH_EV_RECOVERED,  /* recovery finished successfully */
-	EEH_EV_FAILED,     /* recovery failed; the PE/PHB is permanently disabled */
+	EEH_EV_FREEZE, /* a PE froze (or a PHB fenced) */
+	EEH_EV_RECOVERED, /* recovery finished successfully */
+	EEH_EV_FAILED, /* recovery failed; the PE/PHB is permanently disabled */
 	EEH_EV_NEAR_LIMIT, /* one more freeze in this window disables the PE permanently */
 };
 
@@ -202,21 +202,21 @@ enum eeh_event_type {
 
 struct eeh_event {
 	enum eeh_event_type type;
-	const char *source;    /* "kmsg", "eeh-poll" or "uevent" (static strings) */
+	const char *source; /* "kmsg", "eeh-poll" or "uevent" (static strings) */
 	int64_t time_us;
-	uint64_t seq;          /* kmsg sequence of the deciding record (0 if none) */
+	uint64_t seq; /* kmsg sequence of the deciding record (0 if none) */
 	bool have_phb, have_pe;
 	uint32_t phb, pe;
 	char bdf[EEH_EV_MAX_DEVS][EEH_BDF_MAX];
 	size_t n_bdf;
-	const char *outcome;   /* "frozen", "recovered", "failed", "permanently-disabled",
-				* "near-limit" (static strings) */
-	int freeze_count;      /* freezes in the current window (0 if unknown) */
+	const char *outcome; /* "frozen", "recovered", "failed", "permanently-disabled",
+			      * "near-limit" (static strings) */
+	int freeze_count; /* freezes in the current window (0 if unknown) */
 	int max_freezes;
 	char pe_loc[EEH_LOC_MAX];
 	char phb_loc[EEH_LOC_MAX];
-	char result[32];       /* last aggregate recovery state, "" if none */
-	char raw[512];         /* the deciding kernel line (or poll reading) */
+	char result[32]; /* last aggregate recovery state, "" if none */
+	char raw[512]; /* the deciding kernel line (or poll reading) */
 };
 
 const char *eeh_event_type_name(enum eeh_event_type t); /* "freeze", "recovered", ... */
@@ -231,20 +231,20 @@ struct eeh_incident {
 	uint32_t phb, pe;
 	int64_t start_us;
 	bool perm_disabled; /* saw "has been permanently disabled" */
-	bool kmsg_seen;     /* the kernel log mentioned it (it then owns the outcome) */
+	bool kmsg_seen; /* the kernel log mentioned it (it then owns the outcome) */
 	struct eeh_event ev; /* devices, locations, counts gathered so far */
 };
 
 struct eeh_tracker {
-	int max_freezes;                /* eeh_max_freezes (default 5) */
+	int max_freezes; /* eeh_max_freezes (default 5) */
 	struct eeh_incident open[EEH_TRACKER_OPEN];
-	int current;                    /* index of the incident eehd works on, -1 none */
-	int last_opened;                /* most recently opened incident, -1 none */
+	int current; /* index of the incident eehd works on, -1 none */
+	int last_opened; /* most recently opened incident, -1 none */
 	struct {
 		bool used;
 		uint32_t phb, pe;
 		int64_t time_us;
-	} recent[8];                    /* recently closed incidents (late uevents) */
+	} recent[8]; /* recently closed incidents (late uevents) */
 	struct eeh_window_table windows;
 	const struct eeh_topology *topo; /* optional: bdf -> PE for uevents */
 };
@@ -258,8 +258,8 @@ size_t eeh_tracker_feed(struct eeh_tracker *t, const char *text, size_t len, uin
 			int64_t time_us, struct eeh_event *out, size_t max);
 /* Feed a parsed uevent; same contract. BEGIN_RECOVERY for a PE already open only adds
  * the device; otherwise an event from the uevent alone is produced. */
-size_t eeh_tracker_feed_uevent(struct eeh_tracker *t, const struct eeh_uevent *u,
-			       int64_t time_us, struct eeh_event *out, size_t max);
+size_t eeh_tracker_feed_uevent(struct eeh_tracker *t, const struct eeh_uevent *u, int64_t time_us,
+			       struct eeh_event *out, size_t max);
 /* Account a freeze observed elsewhere (polling): updates the window, fills
  * ev->freeze_count/max_freezes, and returns true when a near-limit event is due. */
 bool eeh_tracker_account(struct eeh_tracker *t, struct eeh_event *ev);
@@ -292,30 +292,30 @@ struct eeh_dev {
 	uint16_t vendor_id, device_id;
 	uint32_t class_code; /* 24 bits */
 	char vendor_name[96], device_name[128];
-	char driver[64];     /* "" when unbound */
-	bool vfio;           /* bound to vfio-pci */
-	int iommu_group;     /* -1 when none */
-	bool has_eeh;        /* eeh_pe_config_addr present */
+	char driver[64]; /* "" when unbound */
+	bool vfio; /* bound to vfio-pci */
+	int iommu_group; /* -1 when none */
+	bool has_eeh; /* eeh_pe_config_addr present */
 	uint32_t eeh_mode;
-	uint32_t pe;         /* eeh_pe_config_addr (PowerNV: the PE number) */
+	uint32_t pe; /* eeh_pe_config_addr (PowerNV: the PE number) */
 	char loc_code[EEH_LOC_MAX]; /* device tree ibm,loc-code, "" if none */
 };
 
 struct eeh_guest {
-	pid_t pid;          /* holder of /dev/vfio/N, 0 if none */
-	char name[128];     /* guest name, "" when unknown */
-	char exe[64];       /* comm of the holder */
+	pid_t pid; /* holder of /dev/vfio/N, 0 if none */
+	char name[128]; /* guest name, "" when unknown */
+	char exe[64]; /* comm of the holder */
 };
 
 struct eeh_pe {
 	uint32_t phb, pe;
 	struct eeh_dev **devs;
 	size_t n_devs;
-	bool vfio;            /* any device bound to vfio-pci */
-	int iommu_group;      /* of the first device, -1 if none */
+	bool vfio; /* any device bound to vfio-pci */
+	int iommu_group; /* of the first device, -1 if none */
 	char loc_code[EEH_LOC_MAX];
-	bool state_read;      /* eeh_pe_state was read (see eeh_discover_opts.read_state) */
-	int state_errno;      /* non-zero: the read failed with this errno */
+	bool state_read; /* eeh_pe_state was read (see eeh_discover_opts.read_state) */
+	int state_errno; /* non-zero: the read failed with this errno */
 	struct eeh_state state;
 	struct eeh_guest guest; /* for VFIO PEs when guests were mapped */
 };
@@ -327,7 +327,7 @@ struct eeh_phb {
 };
 
 struct eeh_topology {
-	bool eeh_available;   /* any device with EEH attributes */
+	bool eeh_available; /* any device with EEH attributes */
 	struct eeh_dev *devs; /* all PCI devices, sorted by BDF */
 	size_t n_devs;
 	struct eeh_phb *phbs; /* sorted by PHB, PEs sorted by number */
@@ -335,17 +335,17 @@ struct eeh_topology {
 };
 
 enum eeh_state_read {
-	EEH_READ_STATE_NONE,  /* never read eeh_pe_state */
-	EEH_READ_STATE_VFIO,  /* only VFIO-owned PEs (no side effect on host recovery) */
-	EEH_READ_STATE_ALL,   /* every PE (accepting the side effect, spec 1.12) */
+	EEH_READ_STATE_NONE, /* never read eeh_pe_state */
+	EEH_READ_STATE_VFIO, /* only VFIO-owned PEs (no side effect on host recovery) */
+	EEH_READ_STATE_ALL, /* every PE (accepting the side effect, spec 1.12) */
 };
 
 struct eeh_discover_opts {
-	const char *root;      /* "/" or the simulator root */
-	const char *ids_path;  /* pci.ids override, NULL for libpci's default */
+	const char *root; /* "/" or the simulator root */
+	const char *ids_path; /* pci.ids override, NULL for libpci's default */
 	enum eeh_state_read read_state;
-	bool map_guests;       /* scan ROOT/proc for /dev/vfio holders */
-	bool names;            /* look up vendor/device names */
+	bool map_guests; /* scan ROOT/proc for /dev/vfio holders */
+	bool names; /* look up vendor/device names */
 };
 
 int eeh_discover(const struct eeh_discover_opts *o, struct eeh_topology *t, struct ras_err *e);
@@ -381,7 +381,7 @@ int eeh_guest_find(const char *root, int group, struct eeh_guest *g, struct ras_
 struct eeh_poll_pe {
 	uint32_t phb, pe;
 	char bdf[EEH_BDF_MAX]; /* the device whose eeh_pe_state is read */
-	bool known;            /* a first reading was taken */
+	bool known; /* a first reading was taken */
 	enum eeh_health last;
 	bool failed_reported;
 };
@@ -419,7 +419,8 @@ int eeh_proc_stats_read(const char *root, struct eeh_proc_stats *s, struct ras_e
 /* debugfs eeh_max_freezes; -errno when unreadable (root only) - callers use the default. */
 int eeh_max_freezes_read(const char *root, int *max, struct ras_err *e);
 
-/* ---- injection (spec 1.4, 1.11) ---------------------------------------------------------------- */
+/* ---- injection (spec 1.4, 1.11) ----------------------------------------------------------------
+ */
 
 #define EEH_INJECT_FUNC_MAX 19
 
@@ -428,22 +429,22 @@ const char *eeh_inject_func_name(unsigned func);
 /* A name or a number (decimal or 0x hex) -> func; -EINVAL. */
 int eeh_inject_func_parse(const char *s, unsigned *func);
 /* The exact err_injct string: "pe:type:func:addr:mask", all hex, no newline. */
-int eeh_inject_format(char *out, size_t n, uint32_t pe, unsigned type, unsigned func,
-		      uint64_t addr, uint64_t mask);
+int eeh_inject_format(char *out, size_t n, uint32_t pe, unsigned type, unsigned func, uint64_t addr,
+		      uint64_t mask);
 /* Write it to ROOT/sys/kernel/debug/powerpc/PCI%04x/err_injct. */
-int eeh_inject_errinjct(const char *root, uint32_t phb, uint32_t pe, unsigned type,
-			unsigned func, uint64_t addr, uint64_t mask, char *written, size_t wn,
-			struct ras_err *e);
+int eeh_inject_errinjct(const char *root, uint32_t phb, uint32_t pe, unsigned type, unsigned func,
+			uint64_t addr, uint64_t mask, char *written, size_t wn, struct ras_err *e);
 /* Write the BDF to ROOT/sys/kernel/debug/powerpc/eeh_dev_break. */
 int eeh_inject_dev_break(const char *root, const char *bdf, struct ras_err *e);
 
-/* ---- history ------------------------------------------------------------------------------------ */
+/* ---- history ------------------------------------------------------------------------------------
+ */
 
 struct eeh_hist_event {
 	int64_t id;
 	int64_t time_us;
 	enum ras_severity severity;
-	char type[24];     /* attr "eeh_event": freeze/recovered/failed/near-limit */
+	char type[24]; /* attr "eeh_event": freeze/recovered/failed/near-limit */
 	char outcome[24];
 	uint32_t phb, pe;
 	bool have_pe;
@@ -458,22 +459,23 @@ struct eeh_hist_event {
 struct eeh_timeline {
 	uint32_t phb, pe;
 	bool have_pe;
-	int64_t freeze_us;   /* 0 when the timeline starts without a freeze record */
-	int64_t end_us;      /* outcome time, 0 if still open */
-	char outcome[24];    /* "recovered", "failed", "permanently-disabled", "open" */
+	int64_t freeze_us; /* 0 when the timeline starts without a freeze record */
+	int64_t end_us; /* outcome time, 0 if still open */
+	char outcome[24]; /* "recovered", "failed", "permanently-disabled", "open" */
 	int freeze_count;
 	char bdf[EEH_EV_MAX_DEVS * EEH_BDF_MAX];
 	char location[EEH_LOC_MAX];
 	char guest[128];
 	char source[16];
-	size_t first, n;     /* the timeline's events: ev[first .. first+n) in build order */
-	size_t *idx;         /* indexes into the input array */
+	bool near_limit; /* a near-limit warning belongs to it */
+	size_t *idx; /* its events: indexes into eeh_history.ev */
+	size_t n_idx;
 };
 
 struct eeh_history {
 	struct eeh_hist_event *ev; /* sorted by time */
 	size_t n_ev;
-	struct eeh_timeline *tl;   /* sorted by freeze time */
+	struct eeh_timeline *tl; /* sorted by freeze time */
 	size_t n_tl;
 };
 
@@ -488,7 +490,8 @@ void eeh_history_free(struct eeh_history *h);
 int eeh_history_window_count(const struct eeh_history *h, uint32_t phb, uint32_t pe,
 			     int64_t now_us);
 
-/* ---- rendering (text and JSON; field names in docs/eeh-json.md) ----------------------------------- */
+/* ---- rendering (text and JSON; field names in docs/eeh-json.md)
+ * ----------------------------------- */
 
 void eeh_render_list(FILE *f, const struct eeh_topology *t, bool json);
 void eeh_render_pe(FILE *f, const struct eeh_pe *pe, bool json);

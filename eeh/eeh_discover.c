@@ -205,8 +205,7 @@ static int cmp_dev(const void *a, const void *b)
 	return (int)x->fn - (int)y->fn;
 }
 
-static int scan_libpci(const struct eeh_discover_opts *o, struct eeh_topology *t,
-		       struct ras_err *e)
+static int scan_libpci(const struct eeh_discover_opts *o, struct eeh_topology *t, struct ras_err *e)
 {
 	char sysfs[PATH_MAX];
 	struct pci_access *pacc;
@@ -261,7 +260,8 @@ static int scan_libpci(const struct eeh_discover_opts *o, struct eeh_topology *t
 		if (o->names) {
 			char buf[256];
 			if (pci_lookup_name(pacc, buf, sizeof(buf),
-					    PCI_LOOKUP_VENDOR | PCI_LOOKUP_NO_NUMBERS, d->vendor_id))
+					    PCI_LOOKUP_VENDOR | PCI_LOOKUP_NO_NUMBERS,
+					    d->vendor_id))
 				snprintf(x->vendor_name, sizeof(x->vendor_name), "%s", buf);
 			if (pci_lookup_name(pacc, buf, sizeof(buf),
 					    PCI_LOOKUP_DEVICE | PCI_LOOKUP_NO_NUMBERS, d->vendor_id,

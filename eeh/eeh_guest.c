@@ -188,7 +188,8 @@ int eeh_guest_find(const char *root, int group, struct eeh_guest *g, struct ras_
 	if (!d)
 		return ras_errf(e, -errno, "%s: %s", procdir, strerror(errno));
 	while ((de = readdir(d))) {
-		if (!all_digits(de->d_name) || !holds_group(root, de->d_name, want_abs, want_rooted))
+		if (!all_digits(de->d_name) ||
+		    !holds_group(root, de->d_name, want_abs, want_rooted))
 			continue;
 		char path[PATH_MAX];
 		uint8_t *buf = NULL;
@@ -196,7 +197,8 @@ int eeh_guest_find(const char *root, int group, struct eeh_guest *g, struct ras_
 		g->pid = (pid_t)strtol(de->d_name, NULL, 10);
 		if (root_path(path, sizeof(path), root, "proc/%s/cmdline", de->d_name) == 0 &&
 		    file_read_all(path, 65536, &buf, &len, NULL, NULL) == 0) {
-			eeh_guest_name_from_cmdline((const char *)buf, len, g->name, sizeof(g->name));
+			eeh_guest_name_from_cmdline((const char *)buf, len, g->name,
+						    sizeof(g->name));
 			free(buf);
 		}
 		if (!g->name[0])

@@ -16,11 +16,11 @@
 #include "common/path.h"
 
 static const char *const func_names[EEH_INJECT_FUNC_MAX + 1] = {
-	"load-mem-addr",   "load-mem-data",   "load-io-addr",     "load-io-data",
-	"load-cfg-addr",   "load-cfg-data",   "store-mem-addr",   "store-mem-data",
-	"store-io-addr",   "store-io-data",   "store-cfg-addr",   "store-cfg-data",
-	"dma-read-addr",   "dma-read-data",   "dma-read-master",  "dma-read-target",
-	"dma-write-addr",  "dma-write-data",  "dma-write-master", "dma-write-target",
+	"load-mem-addr",  "load-mem-data",  "load-io-addr",	"load-io-data",
+	"load-cfg-addr",  "load-cfg-data",  "store-mem-addr",	"store-mem-data",
+	"store-io-addr",  "store-io-data",  "store-cfg-addr",	"store-cfg-data",
+	"dma-read-addr",  "dma-read-data",  "dma-read-master",	"dma-read-target",
+	"dma-write-addr", "dma-write-data", "dma-write-master", "dma-write-target",
 };
 
 const char *eeh_inject_func_name(unsigned func)
@@ -48,8 +48,8 @@ int eeh_inject_func_parse(const char *s, unsigned *func)
 	return 0;
 }
 
-int eeh_inject_format(char *out, size_t n, uint32_t pe, unsigned type, unsigned func,
-		      uint64_t addr, uint64_t mask)
+int eeh_inject_format(char *out, size_t n, uint32_t pe, unsigned type, unsigned func, uint64_t addr,
+		      uint64_t mask)
 {
 	if (type > 1 || func > EEH_INJECT_FUNC_MAX)
 		return -ERANGE;
@@ -61,9 +61,8 @@ int eeh_inject_format(char *out, size_t n, uint32_t pe, unsigned type, unsigned 
 	return 0;
 }
 
-int eeh_inject_errinjct(const char *root, uint32_t phb, uint32_t pe, unsigned type,
-			unsigned func, uint64_t addr, uint64_t mask, char *written, size_t wn,
-			struct ras_err *e)
+int eeh_inject_errinjct(const char *root, uint32_t phb, uint32_t pe, unsigned type, unsigned func,
+			uint64_t addr, uint64_t mask, char *written, size_t wn, struct ras_err *e)
 {
 	char path[PATH_MAX], s[64];
 	int rc;
@@ -74,8 +73,8 @@ int eeh_inject_errinjct(const char *root, uint32_t phb, uint32_t pe, unsigned ty
 				func);
 	if (phb > 0xffff)
 		return ras_errf(e, -ERANGE, "PHB %x out of range", phb);
-	if (root_path(path, sizeof(path), root, "sys/kernel/debug/powerpc/PCI%04x/err_injct",
-		      phb) < 0)
+	if (root_path(path, sizeof(path), root, "sys/kernel/debug/powerpc/PCI%04x/err_injct", phb) <
+	    0)
 		return ras_errf(e, -ENAMETOOLONG, "root path too long");
 	rc = file_write_str(path, s, e);
 	if (rc == -ENOENT)

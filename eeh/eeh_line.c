@@ -35,7 +35,8 @@ static bool get_hex(const char **sp, uint32_t *v)
 	while (isxdigit((unsigned char)*s)) {
 		if (n == 8)
 			return false;
-		int d = isdigit((unsigned char)*s) ? *s - '0' : (tolower((unsigned char)*s) - 'a' + 10);
+		int d = isdigit((unsigned char)*s) ? *s - '0'
+						   : (tolower((unsigned char)*s) - 'a' + 10);
 		acc = acc * 16 + (uint32_t)d;
 		n++;
 		s++;
@@ -266,8 +267,9 @@ static enum eeh_line_kind parse_global(const char *s, struct eeh_line *l)
 	}
 	if (match(s, "PE location: %L, PHB location: %L", l->pe_loc, l->phb_loc))
 		return EEH_LINE_LOCATION;
-	if (match(s, "This PCI device has failed %d times in the last hour and will be "
-		     "permanently disabled after %d failures.",
+	if (match(s,
+		  "This PCI device has failed %d times in the last hour and will be "
+		  "permanently disabled after %d failures.",
 		  &n, &m)) {
 		l->count = n;
 		l->max = m;
@@ -305,8 +307,8 @@ static enum eeh_line_kind parse_global(const char *s, struct eeh_line *l)
 		set_pe(l, a, b);
 		return EEH_LINE_FAILED;
 	}
-	if (match(s, "Failure of PHB#%x-PE#%x will be handled at parent PHB#%x-PE#%x.", &a, &b,
-		  &c, &d)) {
+	if (match(s, "Failure of PHB#%x-PE#%x will be handled at parent PHB#%x-PE#%x.", &a, &b, &c,
+		  &d)) {
 		set_pe(l, c, d);
 		return EEH_LINE_PARENT;
 	}
@@ -360,8 +362,8 @@ enum eeh_line_kind eeh_line_parse(const char *text, size_t len, struct eeh_line 
 			out->kind = EEH_LINE_DEVICE;
 		return out->kind;
 	}
-	if (match(s, "pnv_eeh_err_inject: Failure %d injecting error %d-%d to PHB#%x-PE#%x", &n,
-		  &t, &f, &a, &b)) {
+	if (match(s, "pnv_eeh_err_inject: Failure %d injecting error %d-%d to PHB#%x-PE#%x", &n, &t,
+		  &f, &a, &b)) {
 		set_pe(out, a, b);
 		out->rc = n;
 		out->count = t;

@@ -18,23 +18,27 @@ struct flag_name {
 };
 
 static const struct flag_name hw_names[] = {
-	{ EEH_STATE_UNAVAILABLE, "unavailable" },   { EEH_STATE_NOT_SUPPORT, "not-supported" },
-	{ EEH_STATE_RESET_ACTIVE, "reset" },        { EEH_STATE_MMIO_ACTIVE, "mmio-active" },
-	{ EEH_STATE_DMA_ACTIVE, "dma-active" },     { EEH_STATE_MMIO_ENABLED, "mmio-enabled" },
+	{ EEH_STATE_UNAVAILABLE, "unavailable" }, { EEH_STATE_NOT_SUPPORT, "not-supported" },
+	{ EEH_STATE_RESET_ACTIVE, "reset" },	  { EEH_STATE_MMIO_ACTIVE, "mmio-active" },
+	{ EEH_STATE_DMA_ACTIVE, "dma-active" },	  { EEH_STATE_MMIO_ENABLED, "mmio-enabled" },
 	{ EEH_STATE_DMA_ENABLED, "dma-enabled" },
 };
 
 static const struct flag_name sw_names[] = {
-	{ EEH_PE_ISOLATED, "isolated" },     { EEH_PE_RECOVERING, "recovering" },
-	{ EEH_PE_CFG_BLOCKED, "cfg-blocked" }, { EEH_PE_RESET, "reset" },
-	{ EEH_PE_KEEP, "keep" },             { EEH_PE_CFG_RESTRICTED, "cfg-restricted" },
-	{ EEH_PE_REMOVED, "removed" },       { EEH_PE_PRI_BUS, "pri-bus" },
+	{ EEH_PE_ISOLATED, "isolated" },
+	{ EEH_PE_RECOVERING, "recovering" },
+	{ EEH_PE_CFG_BLOCKED, "cfg-blocked" },
+	{ EEH_PE_RESET, "reset" },
+	{ EEH_PE_KEEP, "keep" },
+	{ EEH_PE_CFG_RESTRICTED, "cfg-restricted" },
+	{ EEH_PE_REMOVED, "removed" },
+	{ EEH_PE_PRI_BUS, "pri-bus" },
 };
 
 static const struct flag_name mode_names[] = {
-	{ 0x1, "bridge" },         { 0x2, "root-port" },      { 0x4, "downstream-port" },
-	{ 0x8, "irq-disabled" },   { 0x10, "disconnected" },  { 0x100, "no-handler" },
-	{ 0x200, "sysfs" },        { 0x400, "removed" },
+	{ 0x1, "bridge" },	 { 0x2, "root-port" },	   { 0x4, "downstream-port" },
+	{ 0x8, "irq-disabled" }, { 0x10, "disconnected" }, { 0x100, "no-handler" },
+	{ 0x200, "sysfs" },	 { 0x400, "removed" },
 };
 
 static char *flags_str(uint32_t v, const struct flag_name *t, size_t nt, char *out, size_t n)
@@ -147,8 +151,10 @@ enum eeh_health eeh_state_health(const struct eeh_state *st)
 const char *eeh_health_name(enum eeh_health h)
 {
 	static const char *const names[] = {
-		[EEH_HEALTHY] = "healthy",         [EEH_FROZEN] = "frozen",
-		[EEH_IN_RESET] = "reset",          [EEH_UNAVAILABLE] = "unavailable",
+		[EEH_HEALTHY] = "healthy",
+		[EEH_FROZEN] = "frozen",
+		[EEH_IN_RESET] = "reset",
+		[EEH_UNAVAILABLE] = "unavailable",
 		[EEH_PERM_FAILED] = "permanently-failed",
 	};
 	if ((unsigned)h >= sizeof(names) / sizeof(names[0]))

@@ -150,8 +150,8 @@ static size_t emit(struct eeh_event *out, size_t k, size_t max, const struct eeh
 
 bool eeh_tracker_account(struct eeh_tracker *t, struct eeh_event *ev)
 {
-	struct eeh_window *w = eeh_window_table_get(&t->windows, ev->phb,
-						    ev->have_pe ? ev->pe : EEH_PE_NONE, ev->time_us);
+	struct eeh_window *w = eeh_window_table_get(
+		&t->windows, ev->phb, ev->have_pe ? ev->pe : EEH_PE_NONE, ev->time_us);
 	ev->freeze_count = eeh_window_freeze(w, ev->time_us);
 	ev->max_freezes = t->max_freezes;
 	return eeh_window_near_limit(ev->freeze_count, ev->max_freezes);
@@ -208,8 +208,8 @@ size_t eeh_tracker_feed(struct eeh_tracker *t, const char *text, size_t len, uin
 		idx = pick_current(t);
 		if (idx >= 0) {
 			struct eeh_incident *in = &t->open[idx];
-			struct eeh_window *w = eeh_window_table_get(
-				&t->windows, in->phb, in->pe, time_us);
+			struct eeh_window *w =
+				eeh_window_table_get(&t->windows, in->phb, in->pe, time_us);
 			in->ev.freeze_count = l.count;
 			if (l.max > 0)
 				in->ev.max_freezes = l.max;
@@ -293,8 +293,8 @@ size_t eeh_tracker_feed(struct eeh_tracker *t, const char *text, size_t len, uin
 	return k;
 }
 
-size_t eeh_tracker_feed_uevent(struct eeh_tracker *t, const struct eeh_uevent *u,
-			       int64_t time_us, struct eeh_event *out, size_t max)
+size_t eeh_tracker_feed_uevent(struct eeh_tracker *t, const struct eeh_uevent *u, int64_t time_us,
+			       struct eeh_event *out, size_t max)
 {
 	unsigned dom, bus, dev, fn;
 	bool have_pe = false;

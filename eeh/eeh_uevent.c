@@ -61,14 +61,14 @@ int eeh_uevent_parse(const char *buf, size_t len, struct eeh_uevent *out)
 			continue;
 		if (field_is(f, fl, "ERROR_EVENT", &val, &vl)) {
 			for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-				if (vl == strlen(kinds[i].name) && memcmp(val, kinds[i].name, vl) == 0)
+				if (vl == strlen(kinds[i].name) &&
+				    memcmp(val, kinds[i].name, vl) == 0)
 					out->kind = kinds[i].kind;
 		} else if (field_is(f, fl, "SUBSYSTEM", &val, &vl)) {
 			pci = vl == 3 && memcmp(val, "pci", 3) == 0;
 		} else if (field_is(f, fl, "DEVICE_ONLINE", &val, &vl)) {
-			out->device_online = (vl == 1 && (val[0] == '0' || val[0] == '1'))
-						     ? val[0] - '0'
-						     : -1;
+			out->device_online =
+				(vl == 1 && (val[0] == '0' || val[0] == '1')) ? val[0] - '0' : -1;
 		} else if (field_is(f, fl, "PCI_SLOT_NAME", &val, &vl)) {
 			if (vl < EEH_BDF_MAX) {
 				memcpy(out->bdf, val, vl);
