@@ -27,6 +27,7 @@ struct opts {
 	const char *since;
 	const char *pe_filter;
 	bool json;
+	bool csv;
 	bool state_all;
 	bool yes, force_guest, do_break, dry_run;
 	unsigned type, func;
@@ -38,7 +39,7 @@ struct opts {
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: opal-eeh [--root DIR] [-o text|json] COMMAND [ARGS]\n"
+		"usage: opal-eeh [--root DIR] [-o text|json|csv] COMMAND [ARGS]\n"
 		"\n"
 		"commands:\n"
 		"  list [--state]          PHBs, PEs and their devices (owner, guest, location)\n"
@@ -53,7 +54,7 @@ static void usage(FILE *f)
 		"\n"
 		"options:\n"
 		"  --root DIR      read kernel files under DIR (default /)\n"
-		"  -o, --output F  text (default) or json\n"
+		"  -o, --output F  text (default), json, or csv (list, history)\n"
 		"  --state         list: also read eeh_pe_state of host-owned PEs (the read can\n"
 		"                  pre-empt the kernel's recovery of a newly frozen PE)\n"
 		"  --db FILE       database (default " STORE_DEFAULT_PATH ")\n"
@@ -139,7 +140,10 @@ static int cmd_list(struct opts *o)
 	}
 	if (discover(o, o->state_all ? EEH_READ_STATE_ALL : EEH_READ_STATE_VFIO, &t))
 		return 1;
-	eeh_render_list(stdout, &t, o->json);
+	if (o->csv)
+		eeh_render_list_csv(stdout, &t);
+	else
+		eeh_render_list(stdout, &t, o->json);
 	eeh_topology_free(&t);
 	return 0;
 }
@@ -248,7 +252,10 @@ static int cmd_history(struct opts *o)
 		}
 		h.n_tl = k;
 	}
-	eeh_render_history(stdout, &h, o->json);
+	if (o->csv)
+		eeh_render_history_csv(stdout, &h);
+	else
+		eeh_render_history(stdout, &h, o->json);
 	eeh_history_free(&h);
 	return 0;
 }
@@ -416,10 +423,13 @@ int main(int argc, char **argv)
 		case 'o':
 			if (strcmp(optarg, "json") == 0)
 				o.json = true;
+			else if (strcmp(optarg, "csv") == 0)
+				o.csv = true;
 			else if (strcmp(optarg, "text") == 0)
-				o.json = false;
+				o.json = o.csv = false;
 			else {
-				fprintf(stderr, "opal-eeh: -o %s: expected text or json\n", optarg);
+				fprintf(stderr, "opal-eeh: -o %s: expected text, json or csv\n",
+					optarg);
 				return 2;
 			}
 			break;
@@ -492,9 +502,15 @@ int main(int argc, char **argv)
 	}
 	o.argc = argc - optind - 1;
 	o.argv = argv + optind + 1;
-	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		if (strcmp(argv[optind], cmds[i].name) == 0)
-			return cmds[i].fn(&o);
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		if (strcmp(argv[optind], cmds[i].name) != 0)
+			continue;
+		if (o.csv && cmds[i].fn != cmd_list && cmds[i].fn != cmd_history) {
+			fprintf(stderr, "opal-eeh: -o csv is for list and history\n");
+			return 2;
+		}
+		return cmds[i].fn(&o);
+	}
 	fprintf(stderr, "opal-eeh: unknown command \"%s\"\n", argv[optind]);
 	usage(stderr);
 	return 2;

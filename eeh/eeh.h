@@ -499,6 +499,9 @@ void eeh_render_stats(FILE *f, const struct eeh_proc_stats *s, int max_freezes,
 		      bool max_from_kernel, const struct eeh_topology *t,
 		      const struct eeh_history *h, int64_t now_us, bool json);
 void eeh_render_history(FILE *f, const struct eeh_history *h, bool json);
+/* CSV: list = one row per device, history = one row per timeline (header first). */
+void eeh_render_list_csv(FILE *f, const struct eeh_topology *t);
+void eeh_render_history_csv(FILE *f, const struct eeh_history *h);
 /* A PE's JSON object (shared by list and show). */
 struct json_writer;
 void eeh_json_pe(struct json_writer *w, const struct eeh_pe *pe);

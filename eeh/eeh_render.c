@@ -465,3 +465,93 @@ void eeh_render_history(FILE *f, const struct eeh_history *h, bool json)
 		}
 	}
 }
+
+/* ---- CSV (RFC 4180: quoted when needed, "" inside quotes) ---------------------------- */
+
+static void csv_field(FILE *f, const char *s, bool last)
+{
+	if (s && strpbrk(s, ",\"\r\n")) {
+		fputc('"', f);
+		for (; *s; s++) {
+			if (*s == '"')
+				fputc('"', f);
+			fputc(*s, f);
+		}
+		fputc('"', f);
+	} else if (s) {
+		fputs(s, f);
+	}
+	fputc(last ? '\n' : ',', f);
+}
+
+void eeh_render_list_csv(FILE *f, const struct eeh_topology *t)
+{
+	char name[48], b[32], st[32];
+
+	fprintf(f, "id,phb,pe,owner,state,guest,guest_pid,bdf,vendor_id,device_id,vendor,device,"
+		   "driver,iommu_group,location\n");
+	for (size_t i = 0; i < t->n_phbs; i++) {
+		for (size_t j = 0; j < t->phbs[i].n_pes; j++) {
+			const struct eeh_pe *pe = &t->phbs[i].pes[j];
+			for (size_t k = 0; k < pe->n_devs; k++) {
+				const struct eeh_dev *d = pe->devs[k];
+				csv_field(f, eeh_pe_name(pe->phb, pe->pe, name, sizeof(name)),
+					  false);
+				snprintf(b, sizeof(b), "%u", pe->phb);
+				csv_field(f, b, false);
+				snprintf(b, sizeof(b), "%u", pe->pe);
+				csv_field(f, b, false);
+				csv_field(f, owner(pe), false);
+				snprintf(st, sizeof(st), "%s", state_word(pe));
+				csv_field(f, st, false);
+				csv_field(f, pe->guest.name, false);
+				snprintf(b, sizeof(b), "%d", (int)pe->guest.pid);
+				csv_field(f, pe->guest.pid ? b : "", false);
+				csv_field(f, d->bdf, false);
+				snprintf(b, sizeof(b), "0x%04x", d->vendor_id);
+				csv_field(f, b, false);
+				snprintf(b, sizeof(b), "0x%04x", d->device_id);
+				csv_field(f, b, false);
+				csv_field(f, d->vendor_name, false);
+				csv_field(f, d->device_name, false);
+				csv_field(f, d->driver, false);
+				snprintf(b, sizeof(b), "%d", d->iommu_group);
+				csv_field(f, d->iommu_group >= 0 ? b : "", false);
+				csv_field(f, d->loc_code, true);
+			}
+		}
+	}
+}
+
+void eeh_render_history_csv(FILE *f, const struct eeh_history *h)
+{
+	char name[48], t1[40], t2[40], b[32];
+
+	fprintf(f, "id,phb,pe,freeze,end,outcome,duration_us,freeze_count,near_limit,bdf,location,"
+		   "guest,source\n");
+	for (size_t i = 0; i < h->n_tl; i++) {
+		const struct eeh_timeline *tl = &h->tl[i];
+		csv_field(f,
+			  eeh_pe_name(tl->phb, tl->have_pe ? tl->pe : EEH_PE_NONE, name,
+				      sizeof(name)),
+			  false);
+		snprintf(b, sizeof(b), "%u", tl->phb);
+		csv_field(f, b, false);
+		snprintf(b, sizeof(b), "%u", tl->pe);
+		csv_field(f, tl->have_pe ? b : "", false);
+		csv_field(f, tl->freeze_us ? time_format_iso_us(tl->freeze_us, t1, sizeof(t1)) : "",
+			  false);
+		csv_field(f, tl->end_us ? time_format_iso_us(tl->end_us, t2, sizeof(t2)) : "",
+			  false);
+		csv_field(f, tl->outcome, false);
+		snprintf(b, sizeof(b), "%lld", (long long)(tl->end_us - tl->freeze_us));
+		csv_field(f, tl->freeze_us && tl->end_us ? b : "", false);
+		snprintf(b, sizeof(b), "%d", tl->freeze_count);
+		csv_field(f, b, false);
+		csv_field(f, tl->near_limit ? "1" : "0", false);
+		csv_field(f, tl->bdf, false);
+		csv_field(f, tl->location, false);
+		csv_field(f, tl->guest, false);
+		csv_field(f, tl->source, true);
+	}
+}

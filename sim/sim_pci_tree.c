@@ -43,6 +43,31 @@ const unsigned sim_pci_n_devs = sizeof(sim_pci_devs) / sizeof(sim_pci_devs[0]);
 
 #define STATE_HEALTHY "0x00000078 0x00000800\n"
 
+/* Replace path with content through a temporary file and rename (readers see the old or
+ * the new content, never a mix). No fsync: this is a simulator's scratch tree. */
+static int write_file(const char *path, const void *content, size_t len, unsigned mode,
+		      struct ras_err *e)
+{
+	char tmp[PATH_MAX + 8];
+	int fd, rc;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp~", path) >= sizeof(tmp))
+		return ras_errf(e, -ENAMETOOLONG, "path too long: %s", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	if (fd < 0)
+		return ras_errf(e, -errno, "%s: %s", tmp, strerror(errno));
+	rc = write_full(fd, content, len);
+	if (close(fd) < 0 && !rc)
+		rc = -errno;
+	if (!rc && rename(tmp, path) < 0)
+		rc = -errno;
+	if (rc) {
+		unlink(tmp);
+		return ras_errf(e, rc, "%s: %s", path, strerror(-rc));
+	}
+	return 0;
+}
+
 static int put(const char *root, const char *content, size_t len, unsigned mode, struct ras_err *e,
 	       const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
@@ -66,7 +91,7 @@ static int put(const char *root, const char *content, size_t len, unsigned mode,
 		if (rc)
 			return ras_errf(e, rc, "mkdir %s: %s", dir, strerror(-rc));
 	}
-	return file_write_atomic(path, content, len, mode, e);
+	return write_file(path, content, len, mode, e);
 }
 
 static int puts_(const char *root, const char *s, unsigned mode, struct ras_err *e, const char *rel)
@@ -306,7 +331,7 @@ static int set_state(const char *root, uint32_t phb, uint32_t pe, const char *st
 		if (root_path(path, sizeof(path), root, "sys/bus/pci/devices/%s/eeh_pe_state",
 			      sim_pci_devs[i].bdf) < 0)
 			return ras_errf(e, -ENAMETOOLONG, "path too long");
-		rc = file_write_atomic(path, state, strlen(state), 0644, e);
+		rc = write_file(path, state, strlen(state), 0644, e);
 	}
 	return rc;
 }

@@ -141,6 +141,33 @@ Test(sim, golden_json)
 	eeh_topology_free(&t);
 }
 
+Test(sim, csv_rows)
+{
+	struct eeh_topology t;
+	char *out = NULL;
+	size_t len = 0;
+	discover(&t, EEH_READ_STATE_VFIO);
+	/* a device name with a comma and a quote is quoted per RFC 4180 */
+	snprintf(t.devs[1].device_name, sizeof(t.devs[1].device_name), "a, \"b\"");
+	FILE *f = open_memstream(&out, &len);
+	eeh_render_list_csv(f, &t);
+	fclose(f);
+	static const char hdr[] = "id,phb,pe,owner,state,guest,guest_pid,bdf,";
+	cr_assert(strncmp(out, hdr, sizeof(hdr) - 1) == 0, "%s", out);
+	cr_assert(strstr(out, "\nPHB#30-PE#1fa,48,506,vfio,healthy,rhel9-db,4242,0030:01:00.0,"
+			      "0x14e4,0x1657,"),
+		  "%s", out);
+	cr_assert(strstr(out, ",0000:01:00.1,0x15b3,0x1017,Mellanox Technologies,\"a, \"\"b\"\"\","
+			      "mlx5_core,1,U78D2.001.WZS0001-P1-C7\n"),
+		  "%s", out);
+	int rows = 0;
+	for (char *p = out; *p; p++)
+		rows += *p == '\n';
+	cr_assert_eq(rows, 5, "header + one row per device");
+	free(out);
+	eeh_topology_free(&t);
+}
+
 Test(sim, text_show_decodes_state)
 {
 	struct eeh_topology t;
