@@ -286,6 +286,15 @@ void eeh_event_fill(const struct eeh_event *ev, const char *location, const char
 
 /* ---- discovery ----------------------------------------------------------------------- */
 
+struct eeh_topology;
+/*
+ * Link an event to what discovery knows: when the event names no device, the PE's devices
+ * are added; *location is set to the PE's location code and *guest to the name of the
+ * guest holding it (each NULL when unknown). Pointers borrow t. For eeh_event_fill().
+ */
+void eeh_event_enrich(struct eeh_event *ev, const struct eeh_topology *t, const char **location,
+		      const char **guest);
+
 struct eeh_dev {
 	char bdf[EEH_BDF_MAX];
 	unsigned domain, bus, dev, fn;

@@ -466,3 +466,32 @@ struct eeh_pe *eeh_topology_pe_of(const struct eeh_topology *t, const char *bdf)
 		return NULL;
 	return eeh_topology_find_pe(t, x->domain, x->pe);
 }
+
+void eeh_event_enrich(struct eeh_event *ev, const struct eeh_topology *t, const char **location,
+		      const char **guest)
+{
+	const struct eeh_pe *pe = NULL;
+
+	*location = NULL;
+	*guest = NULL;
+	if (!t)
+		return;
+	if (ev->have_phb && ev->have_pe && ev->pe != EEH_PE_NONE)
+		pe = eeh_topology_find_pe(t, ev->phb, ev->pe);
+	if (!pe && ev->n_bdf)
+		pe = eeh_topology_pe_of(t, ev->bdf[0]);
+	if (!pe)
+		return;
+	if (!ev->have_pe) {
+		ev->have_pe = true;
+		ev->pe = pe->pe;
+	}
+	for (size_t i = 0; ev->n_bdf == 0 && i < pe->n_devs && i < EEH_EV_MAX_DEVS; i++)
+		snprintf(ev->bdf[i], EEH_BDF_MAX, "%s", pe->devs[i]->bdf);
+	if (ev->n_bdf == 0)
+		ev->n_bdf = pe->n_devs < EEH_EV_MAX_DEVS ? pe->n_devs : EEH_EV_MAX_DEVS;
+	if (pe->loc_code[0])
+		*location = pe->loc_code;
+	if (pe->guest.name[0])
+		*guest = pe->guest.name;
+}

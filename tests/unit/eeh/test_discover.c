@@ -502,3 +502,32 @@ Test(sim, guest_name_from_libvirt_pidfile)
 	cr_assert_str_eq(g.name, "", "holder known, name unknown");
 	cr_assert_eq(g.pid, SIM_PCI_QEMU_PID);
 }
+
+Test(sim, enrich_event_from_topology)
+{
+	struct eeh_topology t;
+	const char *loc, *guest;
+	discover(&t, EEH_READ_STATE_NONE);
+	struct eeh_event ev = {
+		.type = EEH_EV_FREEZE, .have_phb = true, .have_pe = true, .phb = 0x30, .pe = 0x1fa
+	};
+	eeh_event_enrich(&ev, &t, &loc, &guest);
+	cr_assert_eq(ev.n_bdf, 1);
+	cr_assert_str_eq(ev.bdf[0], "0030:01:00.0");
+	cr_assert_str_eq(loc, "U78D2.001.WZS0001-P1-C9");
+	cr_assert_str_eq(guest, "rhel9-db");
+	/* a uevent-only event knows its device, not its PE */
+	struct eeh_event u = { .type = EEH_EV_FREEZE, .have_phb = true, .phb = 0, .n_bdf = 1 };
+	strcpy(u.bdf[0], "0000:01:00.1");
+	eeh_event_enrich(&u, &t, &loc, &guest);
+	cr_assert(u.have_pe);
+	cr_assert_eq(u.pe, 1);
+	cr_assert_eq(u.n_bdf, 1, "kept its own device list");
+	cr_assert_str_eq(loc, "U78D2.001.WZS0001-P1-C7");
+	cr_assert_null(guest);
+	struct eeh_event none = { .have_phb = true, .phb = 9, .have_pe = true, .pe = 9 };
+	eeh_event_enrich(&none, &t, &loc, &guest);
+	cr_assert_null(loc);
+	cr_assert_eq(none.n_bdf, 0);
+	eeh_topology_free(&t);
+}
