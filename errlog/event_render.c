@@ -10,15 +10,6 @@
 
 #include "common/timeutil.h"
 
-int out_format_parse(const char *s, unsigned allowed_mask)
-{
-	static const char *const names[] = { "text", "json", "csv", "summary" };
-	for (int i = 0; i < 4; i++)
-		if (!strcmp(s, names[i]))
-			return (allowed_mask & OUT_MASK(i)) ? i : -1;
-	return -1;
-}
-
 static const char *nz(const char *s)
 {
 	return s ? s : "";

@@ -14,11 +14,6 @@
 #include "common/json.h"
 #include "errlog/store_query.h"
 
-enum out_format { OUT_TEXT, OUT_JSON, OUT_CSV, OUT_SUMMARY };
-/* "text", "json", "csv", "summary" -> format; -1 when unknown or not in allowed mask. */
-int out_format_parse(const char *s, unsigned allowed_mask);
-#define OUT_MASK(f) (1u << (f))
-
 void event_render_text_header(FILE *f);
 void event_render_text_line(FILE *f, const struct stored_event *ev);
 void event_render_csv_header(FILE *f);

@@ -10,7 +10,7 @@ for t in "$@"; do
 	f=$(printf '%s' "$syn" | sed -n 's/.*Failing: \([0-9]*\).*Crashing: \([0-9]*\).*/\1 \2/p')
 	p=${p:-0}; set -- $f; f=$(( ${1:-0} + ${2:-0} ))
 	if [ $r -ne 0 ] || [ -z "$syn" ]; then
-		printf '%s\n' "$out" | grep -v '^\[----\]' | tail -40
+		printf '%s\n' "$out" | grep -v 'Criterion v' | tail -60
 		[ $f -eq 0 ] && f=1
 		rc=1
 	fi

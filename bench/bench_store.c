@@ -1,0 +1,188 @@
+/*
+ * bench_store.c - the error-log database under load (make bench).
+ *
+ * 1. Ingest: N synthetic PEL-like events (2 callouts, 6 attributes, a 300-byte raw
+ *    PEL each) in batches of B with one durable commit per batch; events/s. For
+ *    comparison, one autocommit transaction per event (rasdaemon's pattern) on a
+ *    short run.
+ * 2. Queries at 100k, 1M and 10M events (BENCH_STORE_MAX limits the largest size):
+ *    `list` with a time + severity filter returning 100 rows, and `stats` over all.
+ * 3. Bytes per stored event (file size / events).
+ * It reports; it never asserts.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/timeutil.h"
+#include "errlog/store.h"
+#include "errlog/store_query.h"
+
+static const char *const subsystems[] = { "Memory subsystem", "Processor subsystem",
+					   "I/O subsystem", "Power/Cooling subsystem",
+					   "Platform firmware", "Service processor" };
+
+static uint64_t rng = 0x9e3779b97f4a7c15ull;
+static uint64_t next_rand(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+/* Fill event i of a synthetic stream; times spread over one year. */
+static void make_event(long i, int64_t t0, struct ras_event *ev, char *key, char *src, char *loc,
+		       char *plid, uint8_t *raw, struct ras_callout *co, struct ras_attr *at)
+{
+	uint64_t r = next_rand();
+	snprintf(key, 64, "pel:E:%08lX:%08lX:2025", (unsigned long)(0x50000000 + i),
+		 (unsigned long)i);
+	snprintf(src, 16, "B%X%02X%04X", (unsigned)(r & 7), (unsigned)((r >> 3) & 0xff),
+		 (unsigned)((r >> 11) & 0xffff));
+	snprintf(loc, 48, "U78D2.001.WZS0001-P1-C%u", (unsigned)((r >> 27) % 24));
+	snprintf(plid, 16, "0x%08lX", (unsigned long)(0x50000000 + i));
+	for (int k = 0; k < 300; k += 8) {
+		uint64_t x = next_rand();
+		memcpy(raw + k, &x, 300 - k < 8 ? 300 - k : 8);
+	}
+	co[0] = (struct ras_callout){ 'H', loc, "01FT741", "Y050UF81Z00A", "2CF3", "hw" };
+	co[1] = (struct ras_callout){ 'M', "U78D2.001.WZS0001-P1", "02AB123", "YL10UF81Z00B",
+				      "2B2C", "hw" };
+	at[0] = (struct ras_attr){ "plid", plid };
+	at[1] = (struct ras_attr){ "creator", "Service Processor" };
+	at[2] = (struct ras_attr){ "event_type", "Not applicable" };
+	at[3] = (struct ras_attr){ "scope", "Single Platform" };
+	at[4] = (struct ras_attr){ "action_flags", "0xA800" };
+	at[5] = (struct ras_attr){ "mtms", "8286-42A 1234567" };
+	int sev = (int)((r >> 40) % 100);
+	*ev = (struct ras_event){
+		.source = "elog", .kind = "pel", .dedupe_key = key,
+		.time_us = t0 + (int64_t)(i * 31ll) * 1000000, /* one per 31 s */
+		.severity = sev < 60 ? RAS_SEV_INFO : sev < 85 ? RAS_SEV_WARNING
+				      : sev < 98 ? RAS_SEV_ERROR : RAS_SEV_CRITICAL,
+		.source_severity = 0x20, .source_severity_name = "predictive",
+		.subsystem = subsystems[(r >> 50) % 6], .refcode = src, .location = loc,
+		.summary = "synthetic event for the store benchmark", .serviceable = sev >= 85,
+		.raw = raw, .raw_len = 300, .attrs = at, .n_attrs = 6, .callouts = co,
+		.n_callouts = 2,
+	};
+}
+
+static double ingest(struct store *s, long from, long n, int batch, int64_t t0)
+{
+	char key[64], src[16], loc[48], plid[16];
+	uint8_t raw[300];
+	struct ras_callout co[2];
+	struct ras_attr at[6];
+	struct ras_event ev;
+	struct ras_err e;
+	uint64_t start = time_mono_ns();
+
+	for (long i = from; i < from + n;) {
+		if (store_begin(s, &e)) {
+			fprintf(stderr, "begin: %s\n", e.msg);
+			exit(1);
+		}
+		for (int b = 0; b < batch && i < from + n; b++, i++) {
+			make_event(i, t0, &ev, key, src, loc, plid, raw, co, at);
+			if (store_append(s, &ev, NULL, &e)) {
+				fprintf(stderr, "append: %s\n", e.msg);
+				exit(1);
+			}
+		}
+		if (store_commit(s, &e)) {
+			fprintf(stderr, "commit: %s\n", e.msg);
+			exit(1);
+		}
+	}
+	return (double)(time_mono_ns() - start) / 1e9;
+}
+
+static int stats_cb(const char *g, const char *k, int64_t n, void *arg)
+{
+	(void)g;
+	(void)k;
+	*(int64_t *)arg += n;
+	return 0;
+}
+
+static void queries(struct store *s, const char *path, long n, int64_t t0)
+{
+	struct event_filter f;
+	struct store_query *q;
+	struct stored_event r;
+	struct ras_err e;
+	double best = 1e9;
+	int rows = 0;
+
+	for (int rep = 0; rep < 5; rep++) {
+		event_filter_init(&f);
+		/* A week in the middle of the data, error or worse, the newest 100. */
+		f.since_us = t0 + (int64_t)(n / 2) * 31 * 1000000;
+		f.until_us = f.since_us + 7 * 86400ll * 1000000;
+		f.min_severity = RAS_SEV_ERROR;
+		f.limit = 100;
+		uint64_t st = time_mono_ns();
+		rows = 0;
+		store_query_begin(s, &f, &q, &e);
+		while (store_query_next(q, &r, &e) == 1)
+			rows++;
+		store_query_end(q);
+		double dt = (double)(time_mono_ns() - st) / 1e6;
+		if (dt < best)
+			best = dt;
+	}
+	uint64_t st = time_mono_ns();
+	int64_t total = 0;
+	store_stats(s, 0, stats_cb, &total, &e);
+	double stats_s = (double)(time_mono_ns() - st) / 1e9;
+	struct stat sb;
+	stat(path, &sb);
+	printf("store: %8ld events: list(time+severity, %d rows) %.2f ms; stats %.3f s; "
+	       "%.0f bytes/event\n",
+	       n, rows, best, stats_s, (double)sb.st_size / (double)n);
+}
+
+int main(void)
+{
+	char dir[] = "/tmp/opal-ras-bench.XXXXXX", path[128];
+	long max = getenv("BENCH_STORE_MAX") ? atol(getenv("BENCH_STORE_MAX")) : 10000000;
+	long sizes[] = { 100000, 1000000, 10000000 };
+	int64_t t0 = 1735689600ll * 1000000; /* 2025-01-01 */
+	struct store *s;
+	struct ras_err e;
+
+	if (!mkdtemp(dir))
+		return 1;
+	/* Baseline: one autocommit per event. */
+	snprintf(path, sizeof(path), "%s/auto.db", dir);
+	if (store_open(path, STORE_CREATE, &s, &e)) {
+		fprintf(stderr, "%s\n", e.msg);
+		return 1;
+	}
+	double dt = ingest(s, 0, 2000, 1, t0);
+	printf("store: ingest, one durable commit per event: %.0f events/s (2000 events)\n",
+	       2000 / dt);
+	store_close(s);
+
+	snprintf(path, sizeof(path), "%s/ras.db", dir);
+	if (store_open(path, STORE_CREATE, &s, &e)) {
+		fprintf(stderr, "%s\n", e.msg);
+		return 1;
+	}
+	long have = 0;
+	for (int k = 0; k < 3 && sizes[k] <= max; k++) {
+		dt = ingest(s, have, sizes[k] - have, 1000, t0);
+		printf("store: ingest %ld -> %ld events in batches of 1000: %.0f events/s\n", have,
+		       sizes[k], (double)(sizes[k] - have) / dt);
+		have = sizes[k];
+		queries(s, path, have, t0);
+	}
+	store_close(s);
+	char cmd[160];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	return system(cmd) == 0 ? 0 : 1;
+}

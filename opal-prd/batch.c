@@ -1,0 +1,172 @@
+/*
+ * batch.c - group commit, after-commit actions and the store-failure backoff (see
+ * daemon.h for the rules this file keeps).
+ */
+#include "opal-prd/daemon.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "common/timeutil.h"
+
+#define BACKOFF_MIN_US (250ll * 1000)
+#define BACKOFF_MAX_US (30ll * 1000000)
+
+struct source *daemon_add_source(struct daemon *d, const struct source_ops *ops)
+{
+	if (d->n_sources >= DAEMON_MAX_SOURCES)
+		return NULL;
+	struct source *s = &d->sources[d->n_sources++];
+	memset(s, 0, sizeof(*s));
+	s->ops = ops;
+	return s;
+}
+
+static void run_actions(struct daemon *d, bool ok)
+{
+	/* Actions may append to nothing (we are between batches); take the list first. */
+	size_t n = d->n_actions;
+	d->n_actions = 0;
+	for (size_t i = 0; i < n; i++)
+		if (d->actions[i].fn)
+			d->actions[i].fn(d, d->actions[i].arg, ok);
+}
+
+static void on_retry(struct loop *l, void *arg)
+{
+	struct daemon *d = arg;
+	(void)l;
+	if (!d->paused)
+		return;
+	d->paused = false;
+	/* Sources re-offer; their first commit tells whether the store works again. */
+	for (int i = 0; i < d->n_sources; i++)
+		if (d->sources[i].running && d->sources[i].ops->resume)
+			d->sources[i].ops->resume(d, &d->sources[i]);
+	if (d->in_batch)
+		daemon_commit(d);
+}
+
+/* The store failed: roll back, tell every action, pause and schedule a retry. */
+static void store_failed(struct daemon *d, int rc, const char *msg)
+{
+	store_rollback(d->store);
+	d->in_batch = false;
+	d->batch_n = 0;
+	run_actions(d, false);
+	if (!d->last_err)
+		log_err("event=store_failed error=\"%s\" action=\"nothing acknowledged; retrying\"",
+			msg);
+	d->last_err = rc;
+	d->paused = true;
+	d->backoff_us = d->backoff_us ? d->backoff_us * 2 : BACKOFF_MIN_US;
+	if (d->backoff_us > BACKOFF_MAX_US)
+		d->backoff_us = BACKOFF_MAX_US;
+	if (d->retry_timer < 0)
+		d->retry_timer = loop_timer_add(d->loop, d->backoff_us, 0, on_retry, d);
+	else
+		loop_timer_set(d->loop, d->retry_timer, d->backoff_us, 0);
+}
+
+static int ensure_batch(struct daemon *d)
+{
+	struct ras_err e;
+	int rc;
+
+	if (d->in_batch)
+		return 0;
+	if (d->paused)
+		return -EAGAIN;
+	rc = store_begin(d->store, &e);
+	if (rc) {
+		store_failed(d, rc, e.msg);
+		return rc;
+	}
+	d->in_batch = true;
+	d->batch_n = 0;
+	return 0;
+}
+
+static int push_action(struct daemon *d, after_commit_fn fn, void *arg)
+{
+	if (!fn)
+		return 0;
+	if (d->n_actions == d->cap_actions) {
+		size_t nc = d->cap_actions ? d->cap_actions * 2 : 256;
+		struct pending_action *na = realloc(d->actions, nc * sizeof(*na));
+		if (!na)
+			return -ENOMEM;
+		d->actions = na;
+		d->cap_actions = nc;
+	}
+	d->actions[d->n_actions++] = (struct pending_action){ fn, arg };
+	return 0;
+}
+
+int daemon_append(struct daemon *d, struct ras_event *ev, bool *is_new, after_commit_fn fn,
+		  void *arg)
+{
+	struct ras_err e;
+	int rc = ensure_batch(d);
+
+	if (rc)
+		return rc;
+	rc = store_append(d->store, ev, is_new, &e);
+	if (rc) {
+		store_failed(d, rc, e.msg);
+		return rc;
+	}
+	rc = push_action(d, fn, arg);
+	if (rc) {
+		store_failed(d, rc, "out of memory");
+		return rc;
+	}
+	d->batch_n++;
+	return 0;
+}
+
+int daemon_cursor(struct daemon *d, const char *name, const char *value)
+{
+	struct ras_err e;
+	int rc = ensure_batch(d);
+
+	if (rc)
+		return rc;
+	rc = store_cursor_set(d->store, name, value, &e);
+	if (rc)
+		store_failed(d, rc, e.msg);
+	return rc;
+}
+
+bool daemon_batch_full(const struct daemon *d)
+{
+	return d->in_batch && (int64_t)d->batch_n >= d->cfg.batch_max;
+}
+
+int daemon_commit(struct daemon *d)
+{
+	struct ras_err e;
+	int rc;
+
+	if (!d->in_batch)
+		return 0;
+	rc = store_commit(d->store, &e);
+	if (rc) {
+		store_failed(d, rc, e.msg);
+		return rc;
+	}
+	d->in_batch = false;
+	d->batch_n = 0;
+	d->commits++;
+	d->last_commit_us = time_now_us();
+	if (d->last_err) {
+		log_info("event=store_recovered after_backoff_us=%lld", (long long)d->backoff_us);
+		d->last_err = 0;
+	}
+	d->backoff_us = 0;
+	/* Durable now: acknowledge. */
+	run_actions(d, true);
+	return 0;
+}

@@ -1,0 +1,184 @@
+/*
+ * daemon.c - the daemon's life cycle: start the sources, the work queue that drives
+ * their batches, flush on demand and at shutdown, reload, periodic retention.
+ */
+#include "opal-prd/daemon.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "common/timeutil.h"
+#include "errlog/retention.h"
+#include "opal-prd/sources.h"
+
+void daemon_kick(struct daemon *d)
+{
+	uint64_t one = 1;
+	if (d->work_fd >= 0 && write(d->work_fd, &one, sizeof(one)) < 0 && errno != EAGAIN)
+		log_warn("event=kick_failed error=\"%s\"", strerror(errno));
+}
+
+/* One round: every source processes up to a batch, then one durable commit. */
+static bool work_round(struct daemon *d)
+{
+	bool more = false;
+
+	for (int i = 0; i < d->n_sources; i++) {
+		struct source *s = &d->sources[i];
+		if (s->running && s->ops->poll && daemon_can_ingest(d))
+			more |= s->ops->poll(d, s);
+	}
+	daemon_commit(d);
+	return more && daemon_can_ingest(d);
+}
+
+static void on_work(struct loop *l, int fd, uint32_t events, void *arg)
+{
+	struct daemon *d = arg;
+	uint64_t v;
+
+	(void)l;
+	(void)events;
+	if (read(fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
+		return;
+	if (d->reload_requested) {
+		d->reload_requested = false;
+		daemon_reload(d);
+	}
+	/* One batch per wake-up, so other descriptors are served between batches. */
+	if (work_round(d))
+		daemon_kick(d);
+}
+
+void daemon_flush(struct daemon *d)
+{
+	while (work_round(d))
+		;
+	daemon_commit(d);
+}
+
+static void on_idle(struct loop *l, void *arg)
+{
+	(void)l;
+	daemon_commit(arg);
+}
+
+static void on_retention(struct loop *l, void *arg)
+{
+	struct daemon *d = arg;
+	struct retention_result r;
+	struct ras_err e;
+
+	(void)l;
+	if (d->paused || daemon_commit(d))
+		return;
+	if (retention_prune(d->store, &d->cfg.retention, time_now_us(), false, NULL, &r, &e))
+		log_warn("event=prune_failed error=\"%s\"", e.msg);
+	else if (r.total)
+		log_info("event=pruned count=%lld", (long long)r.total);
+}
+
+static const struct source_ops *const all_sources[] = {
+	&src_elog_ops,
+	&src_kmsg_ops,
+	NULL,
+};
+
+static bool source_enabled(const struct daemon *d, const struct source_ops *o)
+{
+	if (!strcmp(o->name, "elog"))
+		return d->cfg.elog_enabled;
+	if (!strcmp(o->name, "kmsg"))
+		return d->cfg.kmsg_enabled;
+	return true;
+}
+
+static void start_sources(struct daemon *d)
+{
+	d->n_sources = 0;
+	for (const struct source_ops *const *o = all_sources; *o; o++) {
+		if (!source_enabled(d, *o))
+			continue;
+		struct source *s = daemon_add_source(d, *o);
+		if (s && (*o)->start(d, s) == 0)
+			log_info("source=%s event=started", (*o)->name);
+	}
+}
+
+static void stop_sources(struct daemon *d)
+{
+	for (int i = 0; i < d->n_sources; i++)
+		if (d->sources[i].running && d->sources[i].ops->stop)
+			d->sources[i].ops->stop(d, &d->sources[i]);
+	d->n_sources = 0;
+}
+
+int daemon_start(struct daemon *d)
+{
+	int rc;
+
+	d->started_us = time_now_us();
+	d->retry_timer = -1;
+	d->work_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (d->work_fd < 0)
+		return -errno;
+	rc = loop_add_fd(d->loop, d->work_fd, EPOLLIN, on_work, d);
+	if (rc)
+		return rc;
+	loop_set_idle(d->loop, on_idle, d);
+	if (d->cfg.retention_interval_us > 0)
+		loop_timer_add(d->loop, d->cfg.retention_interval_us, d->cfg.retention_interval_us,
+			       on_retention, d);
+	rc = control_start(d);
+	if (rc)
+		log_warn("event=no_control_socket error=\"%s\"", strerror(-rc));
+	start_sources(d);
+	daemon_kick(d);
+	return 0;
+}
+
+void daemon_stop(struct daemon *d)
+{
+	/* Drain: everything already offered is stored and acknowledged before exit. */
+	if (!d->paused)
+		daemon_flush(d);
+	stop_sources(d);
+	control_stop(d);
+	if (d->work_fd >= 0)
+		close(d->work_fd);
+}
+
+void daemon_reload(struct daemon *d)
+{
+	struct opal_config nc;
+	struct ras_err e;
+
+	if (config_load(d->config_path, &nc, &e)) {
+		log_err("event=reload_failed error=\"%s\" action=\"keeping the old configuration\"",
+			e.msg);
+		return;
+	}
+	if (strcmp(nc.database, d->cfg.database) || strcmp(nc.root, d->cfg.root))
+		log_warn("event=reload note=\"root and database changes need a restart\"");
+	daemon_flush(d);
+	stop_sources(d);
+	/* root, database and the control socket stay as started (owned by main). */
+	struct ydoc_node *old = d->cfg.doc;
+	d->cfg = nc;
+	d->cfg.root = d->root;
+	d->cfg.database = d->db_path;
+	ydoc_free(old);
+	start_sources(d);
+	log_info("event=reloaded");
+	daemon_kick(d);
+}
+
+void daemon_handle_uevent(struct daemon *d, const struct uevent *u)
+{
+	elog_handle_uevent(d, u);
+}

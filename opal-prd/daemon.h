@@ -1,0 +1,124 @@
+/*
+ * daemon.h - the opal-prd daemon's shared state: configuration, store, loop, the
+ * current batch and the sources.
+ *
+ * The batch is the heart of the durability rule. Sources append records with
+ * daemon_append() and attach what must happen only after the record is durable
+ * (an elog ack, a PRD ATTN_ACK) with an after-commit action. The loop commits once per
+ * iteration (group commit: everything that arrived together shares one fsync) or when
+ * the batch is full. If a write or commit fails (disk full, read-only), the batch is
+ * rolled back, every action is told it failed (nothing is acknowledged), sources are
+ * paused and the daemon retries with exponential backoff; on recovery the sources
+ * rescan, and since nothing was acked the source re-offers everything.
+ */
+#ifndef OPAL_RAS_PRD_DAEMON_H
+#define OPAL_RAS_PRD_DAEMON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/json.h"
+#include "errlog/config.h"
+#include "errlog/store.h"
+#include "opal-prd/loop.h"
+
+struct daemon;
+struct source;
+
+struct source_ops {
+	const char *name;
+	int (*start)(struct daemon *d, struct source *s);
+	void (*stop)(struct daemon *d, struct source *s);
+	/* The store works again after a failure: re-offer what was not committed. */
+	void (*resume)(struct daemon *d, struct source *s);
+	/* Process up to one batch of pending work; true when more remains. */
+	bool (*poll)(struct daemon *d, struct source *s);
+	/* Extra status fields. */
+	void (*status)(struct daemon *d, struct source *s, struct json_writer *w);
+};
+
+struct source {
+	const struct source_ops *ops;
+	void *priv;
+	bool running;
+	uint64_t seen;    /* records offered by the source */
+	uint64_t stored;  /* new records committed */
+	uint64_t dups;    /* re-offered records recognised */
+	uint64_t errors;  /* records that could not be read */
+	uint64_t acked;   /* acknowledgements sent after commit */
+	int64_t last_us;  /* time of the last record */
+};
+
+/* Called after the batch holding the record committed (ok) or was rolled back (!ok). */
+typedef void (*after_commit_fn)(struct daemon *d, void *arg, bool ok);
+
+#define DAEMON_MAX_SOURCES 12
+
+struct daemon {
+	struct opal_config cfg;
+	const char *config_path; /* NULL = default */
+	const char *root;
+	const char *db_path;
+	struct store *store;
+	struct loop *loop;
+
+	/* current batch */
+	bool in_batch;
+	size_t batch_n;
+	struct pending_action {
+		after_commit_fn fn;
+		void *arg;
+	} *actions;
+	size_t n_actions, cap_actions;
+
+	/* store failure and backoff */
+	bool paused;
+	int64_t backoff_us;
+	int retry_timer;
+	int last_err;
+
+	/* counters */
+	uint64_t commits;
+	int64_t last_commit_us;
+	int64_t started_us;
+
+	struct source sources[DAEMON_MAX_SOURCES];
+	int n_sources;
+	int work_fd; /* eventfd: sources have queued work (daemon_kick) */
+	int control_fd;
+	char control_path[256];
+	bool reload_requested;
+};
+
+int daemon_start(struct daemon *d);
+void daemon_stop(struct daemon *d);
+/* Process everything pending now and commit. */
+void daemon_flush(struct daemon *d);
+/* Re-read the configuration and restart the sources (SIGHUP, control "reload"). */
+void daemon_reload(struct daemon *d);
+
+/* A source queued work: the loop calls every source's poll() soon. */
+void daemon_kick(struct daemon *d);
+
+/* Append ev to the current batch (starting one if needed); when it is stored,
+ * *is_new says whether it was new. fn (may be NULL) runs after the commit. Returns 0,
+ * or a negative errno when the store failed (the daemon is then paused; the caller
+ * must stop offering records until its resume callback). */
+int daemon_append(struct daemon *d, struct ras_event *ev, bool *is_new, after_commit_fn fn,
+		  void *arg);
+/* Record progress in the batch without an event (e.g. a source cursor). */
+int daemon_cursor(struct daemon *d, const char *name, const char *value);
+/* Commit the current batch (no-op without one). Returns 0 or negative errno. */
+int daemon_commit(struct daemon *d);
+/* Is the batch full (callers then commit before reading more)? */
+bool daemon_batch_full(const struct daemon *d);
+/* Is ingest possible now (not paused after a store failure)? */
+static inline bool daemon_can_ingest(const struct daemon *d)
+{
+	return !d->paused;
+}
+
+struct source *daemon_add_source(struct daemon *d, const struct source_ops *ops);
+
+#endif

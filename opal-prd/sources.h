@@ -1,0 +1,24 @@
+/*
+ * sources.h - the daemon's sources (one src_*.c each) and the helpers they share.
+ */
+#ifndef OPAL_RAS_PRD_SOURCES_H
+#define OPAL_RAS_PRD_SOURCES_H
+
+#include "common/uevent.h"
+#include "opal-prd/daemon.h"
+
+extern const struct source_ops src_elog_ops;
+extern const struct source_ops src_kmsg_ops;
+
+/* A kernel uevent for the elog source (new log directories). */
+void elog_handle_uevent(struct daemon *d, const struct uevent *u);
+/* Read every pending message of a uevent socket and dispatch it. */
+void daemon_uevent_drain(struct daemon *d, int fd);
+/* Every source that cares about uevents gets each message. */
+void daemon_handle_uevent(struct daemon *d, const struct uevent *u);
+
+/* The control socket (control.c). */
+int control_start(struct daemon *d);
+void control_stop(struct daemon *d);
+
+#endif
