@@ -4,8 +4,8 @@
  *
  * A table of subcommands over eeh/ (discovery, rendering, injection, history); argument
  * parsing and exit codes live here, nothing reusable. Exit codes: 0 ok, 1 operational
- * failure, 2 bad usage, 3 refused for safety (inject without --yes, or into a PE held by
- * a running guest without --force-guest).
+ * failure, 2 bad usage, 3 no database (history), 4 refused for safety (inject without
+ * --yes, or into a PE held by a running guest without --force-guest).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -16,9 +16,11 @@
 #include "common/err.h"
 #include "common/timeutil.h"
 #include "eeh/eeh.h"
+#include "cli/cli_db.h"
 #include "errlog/store.h"
 
-#define EXIT_REFUSED 3
+#define EXIT_NO_DB   3 /* as opal-elog: the database does not exist */
+#define EXIT_REFUSED 4
 
 struct opts {
 	const char *root;
@@ -57,7 +59,7 @@ static void usage(FILE *f)
 		"  -o, --output F  text (default), json, or csv (list, history)\n"
 		"  --state         list: also read eeh_pe_state of host-owned PEs (the read can\n"
 		"                  pre-empt the kernel's recovery of a newly frozen PE)\n"
-		"  --db FILE       database (default " STORE_DEFAULT_PATH ")\n"
+		"  --db FILE       database (default $OPAL_RAS_DB or " STORE_DEFAULT_PATH ")\n"
 		"  --pci-ids FILE  pci.ids to name devices (default: libpci's)\n"
 		"  -h, --help      this text\n"
 		"\n"
@@ -71,8 +73,8 @@ static void usage(FILE *f)
 		"  opal-eeh inject 0000:01:00.0 --func load-mem-addr --yes\n"
 		"  opal-eeh inject 30:1fa --break --yes --force-guest\n"
 		"\n"
-		"exit status: 0 ok, 1 failure, 2 bad usage, 3 refused (no --yes, or a PE held by\n"
-		"a running guest without --force-guest).\n");
+		"exit status: 0 ok, 1 failure, 2 bad usage, 3 no database (history), 4 refused\n"
+		"(no --yes, or a PE held by a running guest without --force-guest).\n");
 }
 
 static int discover(const struct opts *o, enum eeh_state_read rs, struct eeh_topology *t)
@@ -240,8 +242,9 @@ static int cmd_history(struct opts *o)
 			o->pe_filter);
 		return 2;
 	}
-	if (load_history(o, since, &h, false))
-		return 1;
+	int rc = load_history(o, since, &h, false);
+	if (rc)
+		return rc == -ENOENT ? EXIT_NO_DB : 1;
 	if (o->pe_filter) {
 		size_t k = 0;
 		for (size_t i = 0; i < h.n_tl; i++) {
@@ -411,7 +414,7 @@ int main(int argc, char **argv)
 		{ "list", cmd_list },	    { "show", cmd_show },     { "stats", cmd_stats },
 		{ "history", cmd_history }, { "inject", cmd_inject },
 	};
-	struct opts o = { .root = "/", .db = STORE_DEFAULT_PATH };
+	struct opts o = { .root = "/", .db = cli_default_db() };
 	uint64_t v;
 	int c;
 

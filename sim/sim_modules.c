@@ -11,9 +11,11 @@
 
 extern const struct sim_module sim_module_elog;
 extern const struct sim_module sim_module_kmsg;
+extern const struct sim_module sim_module_pci;
 
 const struct sim_module *const sim_modules[] = {
 	&sim_module_elog,
 	&sim_module_kmsg,
+	&sim_module_pci,
 	NULL,
 };

@@ -24,6 +24,6 @@ out=$(opal-eeh --root "$T" list) || fail "empty root exit $?"
 # usage errors
 opal-eeh bogus 2>/dev/null; [ $? -eq 2 ] || fail "unknown command not 2"
 opal-eeh -o xml list 2>/dev/null; [ $? -eq 2 ] || fail "bad -o not 2"
-opal-eeh history --db "$T/none.db" 2>"$T/err"; [ $? -eq 1 ] || fail "history without db not 1"
+opal-eeh history --db "$T/none.db" 2>"$T/err"; [ $? -eq 3 ] || fail "history without db not 3"
 opal-eeh --help | grep -q "^examples:" || fail "--help has no examples"
 echo ok
