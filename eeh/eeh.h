@@ -232,6 +232,7 @@ struct eeh_incident {
 	int64_t start_us;
 	bool perm_disabled; /* saw "has been permanently disabled" */
 	bool kmsg_seen; /* the kernel log mentioned it (it then owns the outcome) */
+	uint64_t first_seq; /* kmsg sequence of its first record (when kmsg_seen) */
 	struct eeh_event ev; /* devices, locations, counts gathered so far */
 };
 
@@ -260,6 +261,16 @@ size_t eeh_tracker_feed(struct eeh_tracker *t, const char *text, size_t len, uin
  * the device; otherwise an event from the uevent alone is produced. */
 size_t eeh_tracker_feed_uevent(struct eeh_tracker *t, const struct eeh_uevent *u, int64_t time_us,
 			       struct eeh_event *out, size_t max);
+/*
+ * Cursor safety for the daemon: true when a kernel-log incident is still open, with
+ * *first_seq the sequence of its first record. A daemon that commits its kmsg cursor no
+ * further than that re-reads the whole incident after a crash (the events already stored
+ * come back with the same dedupe keys), so an outcome is never orphaned.
+ */
+bool eeh_tracker_pending(const struct eeh_tracker *t, uint64_t *first_seq);
+/* Forget incidents opened before now_us - max_age_us (recovery that never reports an
+ * outcome, e.g. eeh_disable_recovery): they stop pinning the cursor. Returns how many. */
+size_t eeh_tracker_expire(struct eeh_tracker *t, int64_t now_us, int64_t max_age_us);
 /* Account a freeze observed elsewhere (polling): updates the window, fills
  * ev->freeze_count/max_freezes, and returns true when a near-limit event is due. */
 bool eeh_tracker_account(struct eeh_tracker *t, struct eeh_event *ev);

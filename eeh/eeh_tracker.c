@@ -192,6 +192,8 @@ size_t eeh_tracker_feed(struct eeh_tracker *t, const char *text, size_t len, uin
 			eeh_tracker_account(t, &in->ev);
 			k = emit(out, k, max, in, EEH_EV_FREEZE, "frozen", seq, time_us, text, len);
 		}
+		if (!t->open[idx].kmsg_seen)
+			t->open[idx].first_seq = seq;
 		t->open[idx].kmsg_seen = true;
 		if (l.kind != EEH_LINE_DETECTED && l.kind != EEH_LINE_FENCED_PHB)
 			t->current = idx;
@@ -224,8 +226,11 @@ size_t eeh_tracker_feed(struct eeh_tracker *t, const char *text, size_t len, uin
 		break;
 	case EEH_LINE_PERM_DISABLED:
 		idx = find_open(t, true, l.phb, l.pe);
-		if (idx < 0)
+		if (idx < 0) {
 			idx = open_incident(t, true, l.phb, l.pe, "kmsg", time_us);
+			t->open[idx].first_seq = seq;
+			t->open[idx].kmsg_seen = true;
+		}
 		t->open[idx].perm_disabled = true;
 		t->open[idx].ev.freeze_count = l.count;
 		t->current = idx;
@@ -366,4 +371,36 @@ size_t eeh_tracker_feed_uevent(struct eeh_tracker *t, const struct eeh_uevent *u
 		break;
 	}
 	return k;
+}
+
+bool eeh_tracker_pending(const struct eeh_tracker *t, uint64_t *first_seq)
+{
+	bool any = false;
+
+	for (int i = 0; i < EEH_TRACKER_OPEN; i++) {
+		const struct eeh_incident *in = &t->open[i];
+		if (!in->used || !in->kmsg_seen)
+			continue;
+		if (!any || in->first_seq < *first_seq)
+			*first_seq = in->first_seq;
+		any = true;
+	}
+	return any;
+}
+
+size_t eeh_tracker_expire(struct eeh_tracker *t, int64_t now_us, int64_t max_age_us)
+{
+	size_t n = 0;
+
+	for (int i = 0; i < EEH_TRACKER_OPEN; i++) {
+		if (t->open[i].used && now_us - t->open[i].start_us > max_age_us) {
+			t->open[i].used = false;
+			if (t->current == i)
+				t->current = -1;
+			if (t->last_opened == i)
+				t->last_opened = -1;
+			n++;
+		}
+	}
+	return n;
 }

@@ -402,3 +402,53 @@ Test(event, severities_and_location_fallbacks)
 	cr_assert_eq(out.ev.severity, RAS_SEV_CRITICAL);
 	cr_assert_str_eq(eeh_event_type_name(EEH_EV_NEAR_LIMIT), "near-limit");
 }
+
+Test(tracker, pending_pins_the_cursor_until_the_outcome)
+{
+	struct eeh_tracker t;
+	struct eeh_event ev[4];
+	uint64_t first = 0;
+	eeh_tracker_init(&t, 5);
+	cr_assert_not(eeh_tracker_pending(&t, &first));
+	const char *a = "EEH: Frozen PE#1 on PHB#0 detected";
+	const char *b = "EEH: Recovering PHB#30-PE#1fa";
+	const char *c = "EEH: Recovering PHB#0-PE#1";
+	const char *ok = "EEH: Recovery successful.";
+	eeh_tracker_feed(&t, a, strlen(a), 40, 1000, ev, 4);
+	eeh_tracker_feed(&t, b, strlen(b), 41, 2000, ev, 4);
+	cr_assert(eeh_tracker_pending(&t, &first));
+	cr_assert_eq(first, 40);
+	eeh_tracker_feed(&t, c, strlen(c), 42, 3000, ev, 4);
+	cr_assert_eq(eeh_tracker_feed(&t, ok, strlen(ok), 43, 4000, ev, 4), 1);
+	cr_assert_eq(ev[0].pe, 1);
+	cr_assert(eeh_tracker_pending(&t, &first));
+	cr_assert_eq(first, 41, "PHB#30-PE#1fa is still open");
+	/* it never reports an outcome: after max_age it stops pinning */
+	cr_assert_eq(eeh_tracker_expire(&t, 2000 + 600000000ll, 600000000ll), 0);
+	cr_assert_eq(eeh_tracker_expire(&t, 2001 + 600000000ll, 600000000ll), 1);
+	cr_assert_not(eeh_tracker_pending(&t, &first));
+
+	/* a uevent-only incident does not pin the kmsg cursor */
+	struct eeh_uevent u = { .kind = EEH_UEVENT_BEGIN_RECOVERY, .bdf = "0001:01:00.0" };
+	cr_assert_eq(eeh_tracker_feed_uevent(&t, &u, 5000, ev, 4), 1);
+	cr_assert_not(eeh_tracker_pending(&t, &first));
+}
+
+Test(tracker, replay_after_crash_gives_the_same_events)
+{
+	/* a daemon restarted at the pinned seq sees the same events with the same keys */
+	static struct run a, b;
+	static struct eeh_ras ra, rb;
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	eeh_tracker_init(&a.t, 5);
+	eeh_tracker_init(&b.t, 5);
+	FEED(&a, new_success, 0);
+	FEED(&b, new_success, 0);
+	cr_assert_eq(a.n, b.n);
+	for (size_t i = 0; i < a.n; i++) {
+		eeh_event_fill(&a.ev[i], NULL, NULL, "boot", &ra);
+		eeh_event_fill(&b.ev[i], NULL, NULL, "boot", &rb);
+		cr_assert_str_eq(ra.ev.dedupe_key, rb.ev.dedupe_key);
+	}
+}
