@@ -50,8 +50,8 @@ endif
 LDLIBS := -Wl,--as-needed $(PKG_LIBS) -lpthread -lm
 
 .DEFAULT_GOAL := all
-.PHONY: all deps check check-run unit integration fuzz-regress fuzz bench demo install clean \
-	format stress
+.PHONY: all deps check check-run unit unit-bins integration fuzz-regress fuzz fuzz-bins bench \
+	demo install clean format stress
 
 # ---- generic rules ---------------------------------------------------------------
 $(B)/obj/%.o: %.c
@@ -156,9 +156,13 @@ check: deps
 # then the sanitizer build of the unit and integration tests.
 check-run:
 	@sh tests/tools/tally.sh reset
-	@$(MAKE) --no-print-directory all unit integration fuzz-regress
-	@$(MAKE) --no-print-directory SAN=1 all unit integration
+	@$(MAKE) --no-print-directory -j2 all unit-bins fuzz-bins
+	@$(MAKE) --no-print-directory unit integration fuzz-regress
+	@$(MAKE) --no-print-directory -j2 SAN=1 all unit-bins
+	@$(MAKE) --no-print-directory SAN=1 unit integration
 	@sh tests/tools/tally.sh total
+
+unit-bins: $(UNIT_BINS)
 
 bench: deps
 	@$(MAKE) --no-print-directory all $(BENCH_BINS)
