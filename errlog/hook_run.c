@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -117,7 +118,10 @@ int hook_proc_start(const struct hook *h, const struct hook_env *env, const char
 	}
 	memcpy(p->payload, payload, len);
 	p->payload_len = len;
-	if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC)) {
+	/* stdin is a socket pair, not a pipe: send(MSG_NOSIGNAL) to a hook that closed its
+	 * input gives EPIPE instead of killing the caller with SIGPIPE. */
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, in) || pipe2(out, O_CLOEXEC) ||
+	    pipe2(err, O_CLOEXEC)) {
 		rc = ras_errf(e, -errno, "hook %s: pipe: %s", h->name, strerror(errno));
 		goto fail;
 	}
@@ -132,6 +136,7 @@ int hook_proc_start(const struct hook *h, const struct hook_env *env, const char
 	close(out[1]);
 	close(err[1]);
 	in[0] = out[1] = err[1] = -1;
+	shutdown(in[1], SHUT_RD); /* input only flows to the hook */
 	p->in_fd = in[1];
 	p->out_fd = out[0];
 	p->err_fd = err[0];
@@ -235,8 +240,8 @@ void hook_proc_io(struct hook_proc *p, int fd, uint32_t events)
 		return;
 	if (fd == p->in_fd) {
 		while (p->payload_off < p->payload_len) {
-			ssize_t w = write(p->in_fd, p->payload + p->payload_off,
-					  p->payload_len - p->payload_off);
+			ssize_t w = send(p->in_fd, p->payload + p->payload_off,
+					 p->payload_len - p->payload_off, MSG_NOSIGNAL);
 			if (w > 0) {
 				p->payload_off += (size_t)w;
 				continue;

@@ -57,7 +57,7 @@ struct hook_proc {
 #define HOOK_ENV_MAX 16
 struct hook_env {
 	char *envp[HOOK_ENV_MAX + 1];
-	char buf[8192];
+	char buf[96 << 10]; /* event text can be long: 16 KiB strings fit */
 	size_t used;
 };
 void hook_env_init(struct hook_env *env);
