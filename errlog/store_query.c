@@ -2,8 +2,9 @@
  * store_query.c - filtered reads of the error-log database (see store_query.h).
  *
  * Filters become one SQL statement with bound parameters (never text pasted into SQL),
- * shaped so SQLite uses the indexes: time ranges on events_time, kinds on
- * events_kind_time, SRC prefixes as GLOB 'prefix*' on events_refcode.
+ * shaped so SQLite uses the indexes: time ranges on events_time, SRC prefixes as
+ * GLOB 'prefix*' on events_refcode, location prefixes on events_location and
+ * callouts_location. Kinds are few: they filter rows found by time.
  */
 #include "errlog/store_internal.h"
 #include "errlog/store_query.h"
@@ -205,7 +206,7 @@ int store_query_begin(struct store *s, const struct event_filter *f, struct stor
 	int rc;
 
 	*out = NULL;
-	if (f->limit > 0 && !f->newest_first) {
+	if (f->limit > 0 && !f->newest_first && !f->by_id) {
 		/* The newest `limit` rows, shown oldest first. */
 		q_add(&q, "SELECT * FROM (SELECT " EVENT_COLS " FROM events");
 		build_where(&q, f, &k);

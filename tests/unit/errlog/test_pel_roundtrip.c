@@ -82,8 +82,11 @@ static void check(const struct pel_enc_desc *d, const uint8_t *buf, size_t len)
 		cr_assert(PEL_HAS(&P, PEL_K_EH));
 		cmp_str(P.eh.mtm, d->mtm, "eh mtm");
 		cmp_str(P.eh.serial, d->serial, "eh serial");
-		cmp_str(P.eh.fw_release, d->fw_release, "fw release");
-		cmp_str(P.eh.fw_subsys, d->fw_subsys, "fw subsys");
+		/* skiboot's own EH layout has no version fields (spec 10.2): empty, and the
+		 * reference time at offset 62. */
+		cmp_str(P.eh.fw_release, d->eh_skiboot ? "" : d->fw_release, "fw release");
+		cmp_str(P.eh.fw_subsys, d->eh_skiboot ? "" : d->fw_subsys, "fw subsys");
+		cr_assert_eq(P.eh.ref_time_at_62, d->eh_skiboot, "skiboot EH layout detected");
 	}
 	if (d->with_mt) {
 		cr_assert(PEL_HAS(&P, PEL_K_MT));
