@@ -149,6 +149,13 @@ static int ingest_one(struct daemon *d, const char *name)
 	}
 	elog.src->seen++;
 	pel_event_from_bytes(&elog.pe, elog.scratch, buf, len, "elog");
+	/* The kernel's name for the log, so a record can be matched with its ack. */
+	if (elog.pe.ev.n_attrs < PEL_EVENT_MAX_ATTRS) {
+		struct ras_attr *at = &elog.pe.attrs[elog.pe.ev.n_attrs++];
+		at->name = "elog_id";
+		at->value = name;
+		elog.pe.ev.attrs = elog.pe.attrs;
+	}
 	struct ack_arg *a = malloc(sizeof(*a));
 	if (!a) {
 		free(buf);
