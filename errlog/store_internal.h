@@ -5,6 +5,7 @@
 #define OPAL_RAS_ERRLOG_STORE_INTERNAL_H
 
 #include <sqlite3.h>
+#include <stdio.h>
 
 #include "errlog/store.h"
 
@@ -27,6 +28,9 @@ struct store {
 	enum store_mode mode;
 	int in_batch;
 	sqlite3_stmt *st[ST__COUNT];
+	FILE *attr_f; /* reused buffer for the attrs JSON of one event */
+	char *attr_buf;
+	size_t attr_len;
 };
 
 /* Prepare (once) and return statement id, reset and with bindings cleared. */

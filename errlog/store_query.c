@@ -2,8 +2,9 @@
  * store_query.c - filtered reads of the error-log database (see store_query.h).
  *
  * Filters become one SQL statement with bound parameters (never text pasted into SQL),
- * shaped so SQLite uses the indexes: time ranges on events_time, kinds on
- * events_kind_time, SRC prefixes as GLOB 'prefix*' on events_refcode.
+ * shaped so SQLite uses the indexes: time ranges on events_time, SRC prefixes as
+ * GLOB 'prefix*' on events_refcode, location prefixes on events_location and
+ * callouts_location. Kinds are few: they filter rows found by time.
  */
 #include "errlog/store_internal.h"
 #include "errlog/store_query.h"

@@ -33,7 +33,6 @@ const char *const store_migrations[] = {
 	" attrs TEXT,"
 	" raw BLOB);"
 	"CREATE INDEX events_time ON events(time_us);"
-	"CREATE INDEX events_kind_time ON events(kind, time_us);"
 	"CREATE INDEX events_refcode ON events(refcode);"
 	"CREATE INDEX events_location ON events(location);"
 	"CREATE TABLE callouts ("

@@ -86,6 +86,7 @@ static void on_retention(struct loop *l, void *arg)
 static const struct source_ops *const all_sources[] = {
 	&src_elog_ops,
 	&src_kmsg_ops,
+	&src_dump_ops,
 	NULL,
 };
 
@@ -95,6 +96,8 @@ static bool source_enabled(const struct daemon *d, const struct source_ops *o)
 		return d->cfg.elog_enabled;
 	if (!strcmp(o->name, "kmsg"))
 		return d->cfg.kmsg_enabled;
+	if (!strcmp(o->name, "dump"))
+		return d->cfg.dump_enabled;
 	return true;
 }
 
@@ -181,4 +184,5 @@ void daemon_reload(struct daemon *d)
 void daemon_handle_uevent(struct daemon *d, const struct uevent *u)
 {
 	elog_handle_uevent(d, u);
+	dump_handle_uevent(d, u);
 }

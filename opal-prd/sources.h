@@ -9,9 +9,12 @@
 
 extern const struct source_ops src_elog_ops;
 extern const struct source_ops src_kmsg_ops;
+extern const struct source_ops src_dump_ops;
 
 /* A kernel uevent for the elog source (new log directories). */
 void elog_handle_uevent(struct daemon *d, const struct uevent *u);
+/* A kernel uevent for the dump source. */
+void dump_handle_uevent(struct daemon *d, const struct uevent *u);
 /* Read every pending message of a uevent socket and dispatch it. */
 void daemon_uevent_drain(struct daemon *d, int fd);
 /* Every source that cares about uevents gets each message. */

@@ -34,8 +34,8 @@ if [ -d "${SHARED_DATA:-/nonexistent}/pel/ppc64-diag-sysfs" ]; then
 	opal-sim inject "$R" elog --from "$SHARED_DATA/pel/ppc64-diag-sysfs/firmware/opal/elog/0x07/raw" --count 3
 	[ "$(ls "$E" | wc -l)" -eq 33 ] || { echo "want 33, got $(ls "$E" | wc -l)"; exit 1; }
 fi
-# speed: 2000 logs well under the time budget
-s=$(date +%s)
+# a bigger batch: every log appears (speed is measured by bench_pel_encode, not here)
+before=$(ls "$E" | wc -l)
 opal-sim inject "$R" elog --count 2000
-[ $(( $(date +%s) - s )) -le 10 ] || { echo "2000 injections took too long"; exit 1; }
+[ "$(ls "$E" | wc -l)" -eq $((before + 2000)) ] || { echo "2000 injections: count"; exit 1; }
 echo ok
