@@ -50,8 +50,8 @@ endif
 LDLIBS := -Wl,--as-needed $(PKG_LIBS) -lpthread -lm
 
 .DEFAULT_GOAL := all
-.PHONY: all deps check check-run unit integration fuzz-regress fuzz bench demo install clean \
-	format stress
+.PHONY: all deps check check-run unit unit-bins integration fuzz-regress fuzz fuzz-bins bench \
+	demo install clean format stress
 
 # ---- generic rules ---------------------------------------------------------------
 $(B)/obj/%.o: %.c
@@ -156,9 +156,13 @@ check: deps
 # then the sanitizer build of the unit and integration tests.
 check-run:
 	@sh tests/tools/tally.sh reset
-	@$(MAKE) --no-print-directory all unit integration fuzz-regress
-	@$(MAKE) --no-print-directory SAN=1 all unit integration
+	@$(MAKE) --no-print-directory -j2 all unit-bins fuzz-bins
+	@$(MAKE) --no-print-directory unit integration fuzz-regress
+	@$(MAKE) --no-print-directory -j2 SAN=1 all unit-bins
+	@$(MAKE) --no-print-directory SAN=1 unit integration
 	@sh tests/tools/tally.sh total
+
+unit-bins: $(UNIT_BINS)
 
 bench: deps
 	@$(MAKE) --no-print-directory all $(BENCH_BINS)
@@ -183,6 +187,8 @@ install: all
 	for m in $(wildcard docs/man/*.8); do install -m 0644 $$m $(DESTDIR)$(PREFIX)/share/man/man8/; done
 	for m in $(wildcard docs/man/*.1); do install -m 0644 $$m $(DESTDIR)$(PREFIX)/share/man/man1/; done
 	for f in $(wildcard etc/*.yaml); do install -m 0644 $$f $(DESTDIR)/etc/opal-ras/; done
+	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system
+	install -m 0644 etc/opal-prd.service $(DESTDIR)$(PREFIX)/lib/systemd/system/
 	if [ -d etc/hooks ]; then install -d $(DESTDIR)/etc/opal-ras/hooks; \
 		for f in etc/hooks/*; do install -m 0755 $$f $(DESTDIR)/etc/opal-ras/hooks/; done; fi
 

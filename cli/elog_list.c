@@ -238,8 +238,7 @@ static int run(int argc, char **argv, enum list_mode mode)
 	store_data_version(s, &version, &e);
 	if (backlog > 0) {
 		struct event_filter b = f;
-		b.limit = backlog;
-		b.by_id = true;
+		b.limit = backlog; /* the newest N, oldest first */
 		rc = print_rows(s, &b, fmt, false, NULL, NULL);
 	}
 	char wal[4200];

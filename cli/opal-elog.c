@@ -21,6 +21,7 @@ static const struct elog_cmd cmds[] = {
 	{ "reopen", cmd_elog_reopen, "mark closed events open again" },
 	{ "prune", cmd_elog_prune, "delete events past the retention policy" },
 	{ "check", cmd_elog_check, "verify the database" },
+	{ "status", cmd_elog_status, "ask the running daemon how it is doing" },
 };
 
 static void usage(FILE *f)

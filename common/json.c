@@ -7,6 +7,23 @@
 #include <math.h>
 #include <string.h>
 
+/*
+ * Write n bytes - the renderers' hot path. With glibc, copy straight into the stdio
+ * buffer when it has room (what putc_unlocked does for one byte; line-buffered and
+ * unbuffered streams keep no room there, so they always take the fwrite path).
+ */
+static inline void out(FILE *f, const void *p, size_t n)
+{
+#ifdef __GLIBC__
+	if ((size_t)(f->_IO_write_end - f->_IO_write_ptr) >= n) {
+		memcpy(f->_IO_write_ptr, p, n);
+		f->_IO_write_ptr += n;
+		return;
+	}
+#endif
+	fwrite_unlocked(p, 1, n, f);
+}
+
 void json_init(struct json_writer *w, FILE *f, bool pretty)
 {
 	memset(w, 0, sizeof(*w));
@@ -20,7 +37,7 @@ static void newline_indent(struct json_writer *w)
 		return;
 	putc_unlocked('\n', w->f);
 	for (int i = 0; i < w->depth; i++)
-		fputs("  ", w->f);
+		out(w->f, "  ", 2);
 }
 
 /* Before any value: a comma when needed, unless it follows a key. */
@@ -107,6 +124,46 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
 	return len;
 }
 
+/* Bytes that need no escaping: printable ASCII other than '"' and '\\'. */
+#define P16 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1
+static const uint8_t plain_tab[256] = {
+	[0x20] = 1, 1,	 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x22 '"' */
+	P16,	    P16, /* 0x30-0x4f */
+	1,	    1,	 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, /* 0x5c '\\' */
+	P16,	    P16, /* 0x60-0x7f */
+};
+#undef P16
+
+static inline bool plain(unsigned char c)
+{
+	return plain_tab[c];
+}
+
+/*
+ * Length of the prefix of s (n bytes) made of whole 8-byte words of plain bytes:
+ * a word is plain when no byte is < 0x20, >= 0x80, '"' or '\\' (SWAR tests).
+ */
+static inline bool plain_word(const unsigned char *s)
+{
+	const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+	uint64_t x, q, b;
+
+	memcpy(&x, s, 8);
+	q = x ^ (ones * '"');
+	b = x ^ (ones * '\\');
+	return !(((x - ones * 0x20) | (q - ones) | (b - ones) | x) & high);
+}
+
+static inline size_t plain_run8(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8)
+		if (!plain_word(s + i))
+			break;
+	return i;
+}
+
 void json_escape_to(FILE *f, const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;
@@ -114,30 +171,34 @@ void json_escape_to(FILE *f, const char *str, size_t n)
 
 	while (i < n) {
 		unsigned char c = s[i];
-		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
-			putc_unlocked((int)c, f);
-			i++;
+		if (plain(c)) {
+			/* write the whole run of plain bytes at once */
+			size_t j = i + 1 + plain_run8(s + i + 1, n - i - 1);
+			while (j < n && plain(s[j]))
+				j++;
+			out(f, s + i, j - i);
+			i = j;
 			continue;
 		}
 		switch (c) {
 		case '"':
-			fputs("\\\"", f);
+			out(f, "\\\"", 2);
 			i++;
 			continue;
 		case '\\':
-			fputs("\\\\", f);
+			out(f, "\\\\", 2);
 			i++;
 			continue;
 		case '\n':
-			fputs("\\n", f);
+			out(f, "\\n", 2);
 			i++;
 			continue;
 		case '\r':
-			fputs("\\r", f);
+			out(f, "\\r", 2);
 			i++;
 			continue;
 		case '\t':
-			fputs("\\t", f);
+			out(f, "\\t", 2);
 			i++;
 			continue;
 		default:
@@ -150,21 +211,45 @@ void json_escape_to(FILE *f, const char *str, size_t n)
 		}
 		size_t l = utf8_seq(s + i, n - i);
 		if (l == 0) {
-			fputs("\\ufffd", f);
+			out(f, "\\ufffd", 6);
 			i++;
 		} else {
-			fwrite(s + i, 1, l, f);
+			out(f, s + i, l);
 			i += l;
 		}
 	}
 }
 
-void json_key(struct json_writer *w, const char *key)
+/* Decimal digits of v at the end of buf (>= 20 bytes); returns the first digit. */
+static char *fmt_u64(char *end, uint64_t v)
 {
+	char *p = end;
+
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return p;
+}
+
+void json_keyn(struct json_writer *w, const char *key, size_t n)
+{
+	size_t i;
+
 	before_value(w);
 	putc_unlocked('"', w->f);
-	json_escape_to(w->f, key, strlen(key));
-	fputs(w->pretty ? "\": " : "\":", w->f);
+	/* keys are nearly always plain literals: checked a word at a time, then copied */
+	i = plain_run8((const unsigned char *)key, n);
+	while (i < n && plain((unsigned char)key[i]))
+		i++;
+	if (i < n)
+		json_escape_to(w->f, key, n);
+	else
+		out(w->f, key, n);
+	if (w->pretty)
+		out(w->f, "\": ", 3);
+	else
+		out(w->f, "\":", 2);
 	w->after_key = true;
 }
 
@@ -176,25 +261,24 @@ void json_strn(struct json_writer *w, const char *s, size_t n)
 	putc_unlocked('"', w->f);
 }
 
-void json_str(struct json_writer *w, const char *s)
-{
-	if (!s) {
-		json_null(w);
-		return;
-	}
-	json_strn(w, s, strlen(s));
-}
-
 void json_int(struct json_writer *w, int64_t v)
 {
+	char b[24], *e = b + sizeof(b), *p;
+
 	before_value(w);
-	fprintf(w->f, "%" PRId64, v);
+	p = fmt_u64(e, v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v);
+	if (v < 0)
+		*--p = '-';
+	out(w->f, p, (size_t)(e - p));
 }
 
 void json_uint(struct json_writer *w, uint64_t v)
 {
+	char b[24], *e = b + sizeof(b), *p;
+
 	before_value(w);
-	fprintf(w->f, "%" PRIu64, v);
+	p = fmt_u64(e, v);
+	out(w->f, p, (size_t)(e - p));
 }
 
 void json_double(struct json_writer *w, double v)
@@ -209,13 +293,16 @@ void json_double(struct json_writer *w, double v)
 void json_bool(struct json_writer *w, bool v)
 {
 	before_value(w);
-	fputs(v ? "true" : "false", w->f);
+	if (v)
+		out(w->f, "true", 4);
+	else
+		out(w->f, "false", 5);
 }
 
 void json_null(struct json_writer *w)
 {
 	before_value(w);
-	fputs("null", w->f);
+	out(w->f, "null", 4);
 }
 
 void json_hex(struct json_writer *w, const uint8_t *p, size_t n)
@@ -232,8 +319,25 @@ void json_hex(struct json_writer *w, const uint8_t *p, size_t n)
 
 void json_hexnum(struct json_writer *w, uint64_t v, int width)
 {
+	static const char hx[] = "0123456789ABCDEF";
+	char b[24], *e = b + sizeof(b), *p = e;
+	int n = 0;
+
 	before_value(w);
-	fprintf(w->f, "\"0x%0*" PRIX64 "\"", width, v);
+	if (width > 16)
+		width = 16;
+	*--p = '"';
+	do {
+		*--p = hx[v & 0xf];
+		v >>= 4;
+		n++;
+	} while (v);
+	while (n++ < width)
+		*--p = '0';
+	*--p = 'x';
+	*--p = '0';
+	*--p = '"';
+	out(w->f, p, (size_t)(e - p));
 }
 
 void json_raw(struct json_writer *w, const char *text)
@@ -246,34 +350,4 @@ void json_end_doc(struct json_writer *w)
 {
 	if (w->depth == 0)
 		putc_unlocked('\n', w->f);
-}
-
-void json_kstr(struct json_writer *w, const char *k, const char *v)
-{
-	json_key(w, k);
-	json_str(w, v);
-}
-
-void json_kint(struct json_writer *w, const char *k, int64_t v)
-{
-	json_key(w, k);
-	json_int(w, v);
-}
-
-void json_kuint(struct json_writer *w, const char *k, uint64_t v)
-{
-	json_key(w, k);
-	json_uint(w, v);
-}
-
-void json_kbool(struct json_writer *w, const char *k, bool v)
-{
-	json_key(w, k);
-	json_bool(w, v);
-}
-
-void json_khexnum(struct json_writer *w, const char *k, uint64_t v, int width)
-{
-	json_key(w, k);
-	json_hexnum(w, v, width);
 }

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #define JSON_MAX_DEPTH 32
 
@@ -30,8 +31,8 @@ void json_obj_begin(struct json_writer *w);
 void json_obj_end(struct json_writer *w);
 void json_arr_begin(struct json_writer *w);
 void json_arr_end(struct json_writer *w);
-void json_key(struct json_writer *w, const char *key);
-void json_str(struct json_writer *w, const char *s);
+/* A key of n bytes (escaped when needed). json_key() is the NUL-terminated form. */
+void json_keyn(struct json_writer *w, const char *key, size_t n);
 void json_strn(struct json_writer *w, const char *s, size_t n);
 void json_int(struct json_writer *w, int64_t v);
 void json_uint(struct json_writer *w, uint64_t v);
@@ -47,12 +48,54 @@ void json_raw(struct json_writer *w, const char *text);
 /* Finish the document: a newline when at depth 0. */
 void json_end_doc(struct json_writer *w);
 
+/*
+ * Inline so that strlen() of a literal key or value folds to a constant: the renderers
+ * emit hundreds of keys per record.
+ */
+static inline void json_key(struct json_writer *w, const char *key)
+{
+	json_keyn(w, key, strlen(key));
+}
+
+/* A string value; NULL is written as null. */
+static inline void json_str(struct json_writer *w, const char *s)
+{
+	if (!s)
+		json_null(w);
+	else
+		json_strn(w, s, strlen(s));
+}
+
 /* Convenience: key + value. */
-void json_kstr(struct json_writer *w, const char *k, const char *v);
-void json_kint(struct json_writer *w, const char *k, int64_t v);
-void json_kuint(struct json_writer *w, const char *k, uint64_t v);
-void json_kbool(struct json_writer *w, const char *k, bool v);
-void json_khexnum(struct json_writer *w, const char *k, uint64_t v, int width);
+static inline void json_kstr(struct json_writer *w, const char *k, const char *v)
+{
+	json_key(w, k);
+	json_str(w, v);
+}
+
+static inline void json_kint(struct json_writer *w, const char *k, int64_t v)
+{
+	json_key(w, k);
+	json_int(w, v);
+}
+
+static inline void json_kuint(struct json_writer *w, const char *k, uint64_t v)
+{
+	json_key(w, k);
+	json_uint(w, v);
+}
+
+static inline void json_kbool(struct json_writer *w, const char *k, bool v)
+{
+	json_key(w, k);
+	json_bool(w, v);
+}
+
+static inline void json_khexnum(struct json_writer *w, const char *k, uint64_t v, int width)
+{
+	json_key(w, k);
+	json_hexnum(w, v, width);
+}
 
 /* Write s (n bytes) JSON-escaped, without quotes, to f. Shared with CSV/text paths. */
 void json_escape_to(FILE *f, const char *s, size_t n);

@@ -445,6 +445,9 @@ void pel_render_text(FILE *f, const struct pel *p, const struct pel_render_opts 
 struct json_writer;
 /* One JSON object (the PEL) written as a value into w (docs/pel-json.md). */
 void pel_render_json(struct json_writer *w, const struct pel *p, const struct pel_render_opts *o);
+/* One PEL as a complete JSON document (object + newline) on f. */
+void pel_render_json_doc(FILE *f, const struct pel *p, const struct pel_render_opts *o,
+			 bool pretty);
 /* One line: id, time, SRC, severity, creator, '+' when serviceable. */
 void pel_render_summary(FILE *f, const struct pel *p, const char *label);
 

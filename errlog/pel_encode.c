@@ -285,6 +285,17 @@ static void penc_eh(struct penc *p, const struct pel_enc_desc *d)
 			snprintf(ref, sizeof(ref), "%.8s", d->src);
 		snprintf(sym, sizeof(sym), "%s_%08X_%08X", ref, d->hexwords[1], d->hexwords[3]);
 	}
+	if (d->eh_skiboot) {
+		/* skiboot's struct: 2 reserved bytes, so the time lands at 62 */
+		penc_str(p, d->mtm, 8, '\0');
+		penc_str(p, d->serial, 12, '\0');
+		penc_str(p, NULL, 32, '\0');
+		penc_be16(p, 0);
+		penc_time(p, d->create_us);
+		penc_str(p, NULL, 6, '\0'); /* 70..75: reserved, symptom-id length 0 */
+		penc_section_end(p, start);
+		return;
+	}
 	symlen = strlen(sym);
 	symfield = round4(symlen + 1);
 	penc_str(p, d->mtm, 8, '\0');
@@ -489,6 +500,8 @@ void pel_gen_random(struct pel_gen *g, uint64_t *st, uint32_t entry_id, int64_t 
 	d->fw_release = gen_fws[pick(st, sizeof(gen_fws) / sizeof(gen_fws[0]))];
 	d->fw_subsys = "b0614a_1423.810";
 	d->with_mt = true;
+	/* OPAL logs handed straight to the host keep skiboot's own EH layout */
+	d->eh_skiboot = pr->creator == 'K' && pick(st, 2);
 
 	n_co = 0;
 	if (d->severity != 0 && pr->fru) {

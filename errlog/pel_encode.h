@@ -96,6 +96,8 @@ struct pel_enc_desc {
 	const char *fw_release; /* "SV810_058" */
 	const char *fw_subsys; /* "b0614a_1423.810" */
 	const char *symptom_id; /* NULL = derived: "<refcode>_<word3>_<word5>" style */
+	bool eh_skiboot; /* skiboot-native EH (pel.md 10.2): empty versions, no
+			  * symptom id, reference time at offset 62 instead of 64 */
 	/* UD */
 	const struct pel_enc_ud *ud;
 	size_t n_ud;

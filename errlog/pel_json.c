@@ -167,8 +167,10 @@ static void body_src(struct json_writer *w, const struct pel_src *s)
 	json_key(w, "hex_words");
 	json_arr_begin(w);
 	for (int i = 0; i < 8; i++) {
-		snprintf(hw, sizeof(hw), "%08X", s->words[i]);
-		json_str(w, hw);
+		static const char hx[] = "0123456789ABCDEF";
+		for (int k = 0; k < 8; k++)
+			hw[k] = hx[(s->words[i] >> (28 - 4 * k)) & 0xF];
+		json_strn(w, hw, 8);
 	}
 	json_arr_end(w);
 	if (s->has_callouts) {
@@ -486,4 +488,13 @@ void pel_render_json(struct json_writer *w, const struct pel *p, const struct pe
 	if (p->warn_dropped)
 		json_kuint(w, "warnings_dropped", p->warn_dropped);
 	json_obj_end(w);
+}
+
+void pel_render_json_doc(FILE *f, const struct pel *p, const struct pel_render_opts *o, bool pretty)
+{
+	struct json_writer w;
+
+	json_init(&w, f, pretty);
+	pel_render_json(&w, p, o);
+	json_end_doc(&w);
 }

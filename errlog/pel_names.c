@@ -381,13 +381,39 @@ char *pel_time_format(const struct pel_time *t, char *out, size_t n)
 	return out;
 }
 
+static char *two(char *p, unsigned v)
+{
+	p[0] = (char)('0' + v / 10 % 10);
+	p[1] = (char)('0' + v % 10);
+	return p + 2;
+}
+
+/* Hand-formatted (no printf): the JSON renderer calls this for every PEL. */
 char *pel_time_iso(const struct pel_time *t, char *out, size_t n)
 {
-	if (t->valid)
-		snprintf(out, n, "%04u-%02u-%02uT%02u:%02u:%02u.%02uZ", t->year, t->month, t->day,
-			 t->hour, t->minute, t->second, t->hundredths);
-	else if (n)
-		out[0] = 0;
+	char *p = out;
+
+	if (!t->valid || n < 24) {
+		if (n)
+			out[0] = 0;
+		return out;
+	}
+	p = two(p, t->year / 100u);
+	p = two(p, t->year % 100u);
+	*p++ = '-';
+	p = two(p, t->month);
+	*p++ = '-';
+	p = two(p, t->day);
+	*p++ = 'T';
+	p = two(p, t->hour);
+	*p++ = ':';
+	p = two(p, t->minute);
+	*p++ = ':';
+	p = two(p, t->second);
+	*p++ = '.';
+	p = two(p, t->hundredths);
+	*p++ = 'Z';
+	*p = 0;
 	return out;
 }
 

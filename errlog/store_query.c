@@ -205,7 +205,7 @@ int store_query_begin(struct store *s, const struct event_filter *f, struct stor
 	int rc;
 
 	*out = NULL;
-	if (f->limit > 0 && !f->newest_first) {
+	if (f->limit > 0 && !f->newest_first && !f->by_id) {
 		/* The newest `limit` rows, shown oldest first. */
 		q_add(&q, "SELECT * FROM (SELECT " EVENT_COLS " FROM events");
 		build_where(&q, f, &k);

@@ -29,7 +29,7 @@ struct event_filter {
 	int64_t after_id;      /* only ids > after_id (export, follow) */
 	int64_t limit;         /* 0 = unlimited */
 	bool newest_first;     /* order; default oldest first (the newest `limit` rows) */
-	bool by_id;            /* order by id instead of time (export, follow) */
+	bool by_id;            /* id order, limit = the first rows (export, follow) */
 };
 
 void event_filter_init(struct event_filter *f);

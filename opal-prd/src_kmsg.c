@@ -26,6 +26,7 @@
 #include "common/log.h"
 #include "common/path.h"
 #include "common/timeutil.h"
+#include "eeh/eeh.h"
 #include "errlog/kmsg.h"
 #include "opal-prd/sources.h"
 
@@ -45,6 +46,13 @@ struct kmsg_src {
 	struct kmsg_grouper g;
 	struct kmsg_report rep;
 	struct kmsg_event_buf eb;
+	/* EEH lines: incidents across records, linked to PEs, devices and guests. */
+	struct eeh_tracker eeh;
+	struct eeh_topology topo;
+	bool have_topo;
+	struct eeh_event eev[4];
+	struct eeh_ras eras;
+	char text[KMSG_RECORD_MAX + 1];
 	char buf[KMSG_RECORD_MAX + 1];
 };
 
@@ -81,6 +89,12 @@ static int save_cursor(struct daemon *d)
 		if (km.g.cur.first_seq == 0)
 			return 0;
 		safe = km.g.cur.first_seq - 1;
+	}
+	if (eeh_tracker_pending(&km.eeh, &first)) {
+		if (first == 0)
+			return 0;
+		if (first - 1 < safe)
+			safe = first - 1;
 	}
 	if (km.have_cursor && safe <= km.cursor_seq)
 		return 0;
@@ -142,6 +156,27 @@ static int emit_lost(struct daemon *d, uint64_t from, uint64_t to)
 	return rc;
 }
 
+/* Store the EEH events one kernel line produced, linked to devices and guests. */
+static int emit_eeh(struct daemon *d, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *loc = NULL, *guest = NULL;
+		bool is_new;
+		if (km.have_topo)
+			eeh_event_enrich(&km.eev[i], &km.topo, &loc, &guest);
+		eeh_event_fill(&km.eev[i], loc, guest, km.boot_id, &km.eras);
+		km.src->seen++;
+		int rc = daemon_append(d, &km.eras.ev, &is_new, NULL, NULL);
+		if (rc)
+			return rc;
+		if (is_new)
+			km.src->stored++;
+		else
+			km.src->dups++;
+	}
+	return 0;
+}
+
 /* One record from the device. 0, or negative errno when the store failed. */
 static int handle_record(struct daemon *d, const char *buf, size_t len)
 {
@@ -166,7 +201,14 @@ static int handle_record(struct daemon *d, const char *buf, size_t len)
 	}
 	km.last_seq = r.seq;
 	km.have_last = true;
-	kmsg_grouper_feed(&km.g, &r);
+	if (!kmsg_grouper_feed(&km.g, &r)) {
+		size_t tl = kmsg_unescape(r.text, r.text_len, km.text, sizeof(km.text));
+		int64_t t = km.boot_epoch_us ? km.boot_epoch_us + (int64_t)r.usec : time_now_us();
+		size_t n = eeh_tracker_feed(&km.eeh, km.text, tl, r.seq, t, km.eev, 4);
+		rc = emit_eeh(d, n);
+		if (rc)
+			return rc;
+	}
 	rc = emit_reports(d);
 	if (rc)
 		return rc;
@@ -275,6 +317,23 @@ static void read_boot(struct daemon *d)
 	}
 }
 
+/* PCI topology for linking EEH events to devices, locations and guests. */
+static void eeh_start(struct daemon *d)
+{
+	struct eeh_discover_opts o = { .root = d->root, .map_guests = true };
+	struct ras_err e;
+	int max = 5;
+
+	eeh_max_freezes_read(d->root, &max, NULL);
+	eeh_tracker_init(&km.eeh, max);
+	if (eeh_discover(&o, &km.topo, &e) == 0) {
+		km.have_topo = true;
+		km.eeh.topo = &km.topo;
+	} else {
+		log_debug("source=kmsg event=no_pci_topology error=\"%s\"", e.msg);
+	}
+}
+
 static int kmsg_start(struct daemon *d, struct source *s)
 {
 	int rc;
@@ -287,11 +346,15 @@ static int kmsg_start(struct daemon *d, struct source *s)
 		return -ENAMETOOLONG;
 	read_boot(d);
 	load_cursor(d);
+	eeh_start(d);
 	km.flush_timer = loop_timer_add(d->loop, -1, 0, on_flush, d);
 	rc = open_dev(d);
 	if (rc) {
 		log_info("source=kmsg event=not_available path=%s error=\"%s\"", km.path,
 			 strerror(-rc));
+		if (km.have_topo)
+			eeh_topology_free(&km.topo);
+		km.have_topo = false;
 		return rc;
 	}
 	s->running = true;
@@ -305,6 +368,9 @@ static void kmsg_stop(struct daemon *d, struct source *s)
 	if (daemon_can_ingest(d) && !emit_reports(d))
 		save_cursor(d);
 	close_dev(d);
+	if (km.have_topo)
+		eeh_topology_free(&km.topo);
+	km.have_topo = false;
 	s->running = false;
 }
 
@@ -315,6 +381,9 @@ static void kmsg_resume(struct daemon *d, struct source *s)
 	(void)s;
 	close_dev(d);
 	kmsg_grouper_init(&km.g);
+	eeh_tracker_init(&km.eeh, km.eeh.max_freezes);
+	if (km.have_topo)
+		km.eeh.topo = &km.topo;
 	km.have_last = false;
 	load_cursor(d);
 	if (open_dev(d))

@@ -62,16 +62,15 @@ static int elog_init(const char *root, struct ras_err *e)
 
 /* ---- one log directory ------------------------------------------------------------ */
 
+/* Create name in dfd with exactly mode (the caller has cleared the umask). */
 static int put_file(int dfd, const char *name, const void *buf, size_t len, mode_t mode)
 {
-	int fd = openat(dfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	int fd = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
 	int rc;
 
 	if (fd < 0)
 		return -errno;
 	rc = write_full(fd, buf, len);
-	if (!rc && fchmod(fd, mode) < 0)
-		rc = -errno;
 	close(fd);
 	return rc;
 }
@@ -98,12 +97,14 @@ static int offer_log(const char *root, uint32_t id, const uint8_t *pel, size_t l
 	int dfd, rc;
 
 	root_path(dst, sizeof(dst), root, ELOG_DIR "/0x%x", id);
-	if (access(dst, F_OK) == 0)
-		return 0;
 	root_path(tmp, sizeof(tmp), root, ".sim/tmp/elog-0x%x.%d", id, (int)getpid());
-	remove_dir_files(tmp);
-	if (mkdir(tmp, 0755) < 0)
-		return ras_errf(e, -errno, "%s: %s", tmp, strerror(errno));
+	if (mkdir(tmp, 0755) < 0) {
+		if (errno != EEXIST)
+			return ras_errf(e, -errno, "%s: %s", tmp, strerror(errno));
+		remove_dir_files(tmp); /* left over by a killed injector */
+		if (mkdir(tmp, 0755) < 0)
+			return ras_errf(e, -errno, "%s: %s", tmp, strerror(errno));
+	}
 	dfd = open(tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
 		return ras_errf(e, -errno, "%s: %s", tmp, strerror(errno));
@@ -111,13 +112,28 @@ static int offer_log(const char *root, uint32_t id, const uint8_t *pel, size_t l
 	snprintf(txt, sizeof(txt), "0x%x\n", id);
 	if (!rc)
 		rc = put_file(dfd, "id", txt, strlen(txt), 0444);
-	if (!rc)
-		rc = put_file(dfd, "type", "0x0 PEL\n", 8, 0444);
+	if (!rc) {
+		/* every log's type file is the same: link one read-only template (cheaper
+		 * than creating a file per log; nobody writes a 0444 file) */
+		char tpl[4096];
+		root_path(tpl, sizeof(tpl), root, ".sim/elog/type");
+		if (linkat(AT_FDCWD, tpl, dfd, "type", 0) < 0) {
+			rc = put_file(AT_FDCWD, tpl, "0x0 PEL\n", 8, 0444);
+			if (rc == -EEXIST || rc == 0)
+				rc = linkat(AT_FDCWD, tpl, dfd, "type", 0) < 0 ? -errno : 0;
+		}
+	}
 	if (!rc)
 		rc = put_file(dfd, "acknowledge", ACK_TEXT, strlen(ACK_TEXT), 0660);
 	close(dfd);
+	/* rename() never replaces a non-empty directory: an existing log of this id
+	 * stays, as the kernel skips duplicate notifications */
 	if (!rc && rename(tmp, dst) < 0)
 		rc = -errno;
+	if (rc == -ENOTEMPTY || rc == -EEXIST) {
+		remove_dir_files(tmp);
+		return 0;
+	}
 	if (rc) {
 		remove_dir_files(tmp);
 		return ras_errf(e, rc, "offering elog 0x%x at %s: %s", id, dst, strerror(-rc));
@@ -245,6 +261,7 @@ static int elog_inject(const char *root, int argc, char **argv, struct ras_err *
 	uint32_t next = FIRST_ID;
 	uint8_t *buf = NULL;
 	uint64_t start_ns, offered = 0;
+	mode_t old_mask = umask(022);
 
 	while ((c = getopt_long(argc, argv, "n:r:f:s:ph", lo, NULL)) != -1) {
 		switch (c) {
@@ -300,6 +317,7 @@ static int elog_inject(const char *root, int argc, char **argv, struct ras_err *
 		count = 1;
 	}
 
+	old_mask = umask(0); /* file modes exactly as the kernel shows them */
 	buf = malloc(ELOG_MAX);
 	if (!buf) {
 		rc = -ENOMEM;
@@ -376,6 +394,7 @@ static int elog_inject(const char *root, int argc, char **argv, struct ras_err *
 	}
 	(void)offered;
 out:
+	umask(old_mask);
 	if (store >= 0)
 		close(store);
 	sim_unlock(lock);
@@ -463,7 +482,11 @@ static void elog_on_write(struct sim_run *r, const char *relpath, void *arg)
 	while (d > relpath && d[-1] != '/')
 		d--;
 	snprintf(name, sizeof(name), "%.*s", (int)(base - d), d);
-	if (ack_dir(sim_run_root(r), name, &id))
+	/* IN_CLOSE_WRITE also follows an open for writing without a write: the kernel
+	 * acks on write, so require the content to have changed */
+	char dir[4096];
+	root_path(dir, sizeof(dir), sim_run_root(r), "%.*s", (int)(base - relpath), relpath);
+	if (ack_written(dir) && ack_dir(sim_run_root(r), name, &id))
 		sim_run_log(r, "ack elog 0x%x", id);
 }
 
@@ -505,6 +528,7 @@ static int elog_reboot(const char *root, struct ras_err *e)
 	DIR *d;
 	struct dirent *de;
 	int rc, lock;
+	mode_t old_mask;
 
 	lock = sim_lock(root, "elog.lock");
 	if (lock < 0)
@@ -526,6 +550,7 @@ static int elog_reboot(const char *root, struct ras_err *e)
 		}
 		closedir(d);
 	}
+	old_mask = umask(0);
 	/* 3. RESEND: every stored log never acked, once per id (last copy wins) */
 	root_path(path, sizeof(path), root, ".sim/elog/acked.log");
 	if (access(path, F_OK) == 0 &&
@@ -571,6 +596,7 @@ static int elog_reboot(const char *root, struct ras_err *e)
 	rc = 0;
 	sim_log(root, "reboot elog re-offered %zu", n_re);
 out:
+	umask(old_mask);
 	sim_unlock(lock);
 	free(store);
 	free(acked);

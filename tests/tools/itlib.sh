@@ -19,6 +19,8 @@ skip() { echo "$*"; exit 77; }
 cleanup() {
 	[ -n "$PRD_PID" ] && kill -9 "$PRD_PID" 2>/dev/null
 	[ -n "$SIM_PID" ] && kill "$SIM_PID" 2>/dev/null
+	# Any other background job a test started (follow, a peer): never wait forever.
+	for _j in $(jobs -p); do kill "$_j" 2>/dev/null; done
 	wait 2>/dev/null
 	case $ROOT in /dev/shm/opal-ras-root.*) [ "${KEEP:-0}" = 1 ] || rm -rf "$ROOT" ;; esac
 	true

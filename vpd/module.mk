@@ -1,0 +1,2 @@
+# vpd/: PCI VPD and IBM IPZ VPD parsers, encoders, FRU inventory, diffs, snapshot
+# tables. Built as libvpd.a (no mains).
