@@ -73,7 +73,7 @@ struct sel_msg {
 	char guid[40];
 	uint32_t add_ts;
 	int bmc_entries;
-	bool resync;
+	bool resync, closing;
 	int err;
 	bool auth;
 	char text[160];
@@ -168,7 +168,7 @@ struct ipmi_thr {
 	unsigned last_id, probe_id;
 	uint32_t add_ts;
 	int bmc_entries;
-	bool resync;
+	bool resync, closing;
 	char guid[40];
 };
 
@@ -272,6 +272,10 @@ static void on_fully_up(ipmi_domain_t *dom, void *arg)
 	struct sel_msg *m = calloc(1, sizeof(*m));
 
 	(void)arg;
+	if (it.failed || it.closing) {
+		free(m); /* an attempt already given up: its SEL copy may be partial */
+		return;
+	}
 	if (ipmi_domain_get_guid(dom, g) == 0)
 		sel_guid_text(g, it.guid);
 	else
@@ -376,7 +380,7 @@ static int open_domain(void)
 					   : "in-band (/dev/ipmi0) setup failed");
 		return rc;
 	}
-	it.up = it.failed = it.closed = false;
+	it.up = it.failed = it.closed = it.closing = false;
 	it.last_count = -1;
 	it.last_id = 0;
 	rc = ipmi_open_domain("opal-ras", &con, 1, on_con_change, NULL, on_fully_up, NULL, opts,
@@ -395,6 +399,7 @@ static void close_domain(void)
 	if (!it.opened)
 		return;
 	it.closed = false;
+	it.closing = true;
 	if (ipmi_domain_pointer_cb(it.did, close_dom_cb, NULL))
 		it.closed = true;
 	for (int i = 0; i < 100 && !it.closed; i++) {
@@ -402,6 +407,7 @@ static void close_domain(void)
 		it.os->perform_one_op(it.os, &tv);
 	}
 	it.opened = false;
+	it.closing = false;
 }
 
 static void *ipmi_thread(void *arg)
@@ -423,7 +429,7 @@ static void *ipmi_thread(void *arg)
 			it.resync = false;
 			while (!atomic_load(&ss.stop) && !it.failed && !it.resync) {
 				run_for(200000);
-				if (it.up)
+				if (it.up && !it.failed)
 					ipmi_domain_pointer_cb(it.did, check_dom_cb, NULL);
 				else if (time_now_us() - start > ss.cfg.timeout_us)
 					conn_failed(ETIMEDOUT, "no answer from the BMC");

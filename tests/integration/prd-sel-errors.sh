@@ -9,7 +9,7 @@ ev() { q "select count(*) from events where refcode='$1'"; }
 has_ev() { [ "$(ev "$1")" -ge 1 ]; }
 
 # 1. unreachable: nothing listens on the port yet
-write_ipmi_cfg "$T/cfg.yaml"
+write_ipmi_cfg "$T/cfg.yaml" secret "$IPMI_PORT" 2s
 prd_start --config "$T/cfg.yaml" --debug
 wait_for 20 has_ev bmc-unreachable || fail "no bmc-unreachable event: $(tail -5 "$T/prd.log")"
 retries() { [ "$(grep -c 'event=retry_in' "$T/prd.log")" -ge 2 ]; }
@@ -35,7 +35,7 @@ prd_stop || fail "daemon exit status $?"
 
 # 3. password file mode 0644: refused
 rm -f "$DB"
-write_ipmi_cfg "$T/cfg.yaml"
+write_ipmi_cfg "$T/cfg.yaml" secret "$IPMI_PORT" 2s
 chmod 644 "$T/ipmi.pw"
 : >"$T/prd.log"
 prd_start --config "$T/cfg.yaml"

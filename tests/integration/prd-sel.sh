@@ -9,6 +9,18 @@ mkdir -p "$ROOT"
 N=2000
 ipmisim_start $N
 write_ipmi_cfg "$T/cfg.yaml"
+printf 'elog:\n  enabled: false\n' >>"$T/cfg.yaml"
+# The host's copies of eSELs (16-byte SEL header + PEL) for record ids 1-5: the one
+# whose id is an eSEL record in the SEL gets linked to its PEL.
+ESEL="$SHARED_DATA/pel/ppc64-diag-sysfs/firmware/opal/elog/0x5034a000/eSEL"
+if [ -f "$ESEL" ]; then
+	for i in 1 2 3 4 5; do
+		mkdir -p "$ROOT/sys/firmware/opal/elog/esel-$i"
+		cp "$ESEL" "$ROOT/sys/firmware/opal/elog/esel-$i/eSEL"
+		chmod u+w "$ROOT/sys/firmware/opal/elog/esel-$i/eSEL"
+		printf "\\$(printf %o $i)" | dd of="$ROOT/sys/firmware/opal/elog/esel-$i/eSEL" bs=1 conv=notrunc 2>/dev/null
+	done
+fi
 sel_count() { q "select count(*) from events where kind='sel' and source='ipmi' and json_extract(attrs,'\$.sel_record_id') is not null"; }
 have() { [ "$(sel_count)" -ge "$1" ]; }
 
@@ -26,6 +38,17 @@ dups=$(q "select count(*) from (select json_extract(attrs,'\$.sel_record_id') r 
 q "select value from cursors where name='sel'" | grep -q '^a123456789abcdefa123456789abcdef:' || fail "no SEL cursor with the BMC GUID"
 "$OPAL_RAS_BIN/opal-elog" list --db "$DB" --kind sel >"$T/list.txt" || fail "opal-elog list --kind sel"
 grep -q 'Memory #0x09: Uncorrectable ECC Asserted' "$T/list.txt" || fail "list output lacks the decoded text"
+
+if [ -f "$ESEL" ]; then
+	linked=$(q "select json_extract(attrs,'\$.sel_record_id') || ' ' || json_extract(attrs,'\$.pel_plid') || ' ' || json_extract(attrs,'\$.elog_id') from events where json_extract(attrs,'\$.pel_plid') is not null")
+	[ "$(echo "$linked" | grep -c .)" -eq 1 ] || fail "expected one eSEL linked to its PEL, got: $linked"
+	set -- $linked
+	[ "$2" = 0x5034a000 ] || fail "linked PLID $2"
+	[ "$3" = "esel-$(($1))" ] || fail "record $1 linked to $3"
+	q "select json_extract(attrs,'\$.pel_dedupe_key') from events where json_extract(attrs,'\$.pel_plid') is not null" | grep -q . || fail "no pel_dedupe_key"
+else
+	echo "note: shared data absent, eSEL linking not checked"
+fi
 
 # entries added while the daemon runs (the library's event handler)
 sel_add_live 5 $N

@@ -97,6 +97,6 @@ ipmi:
   port: ${3:-$IPMI_PORT}
   user: admin
   password_file: $T/ipmi.pw
-  timeout: 1s
+  timeout: ${4:-5s}
 EOC
 }
