@@ -406,6 +406,11 @@ static void close_domain(void)
 		struct timeval tv = { 0, 50000 };
 		it.os->perform_one_op(it.os, &tv);
 	}
+	/* The LAN socket's handler is released by a deferred cleanup: let it run. */
+	for (int i = 0; i < 5; i++) {
+		struct timeval tv = { 0, 20000 };
+		it.os->perform_one_op(it.os, &tv);
+	}
 	it.opened = false;
 	it.closing = false;
 }
