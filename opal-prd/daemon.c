@@ -90,6 +90,7 @@ static const struct source_ops *const all_sources[] = {
 	&src_kmsg_ops,
 	&src_dump_ops,
 	&src_vpd_ops,
+	&src_sel_ops,
 	NULL,
 };
 
@@ -101,6 +102,8 @@ static bool source_enabled(const struct daemon *d, const struct source_ops *o)
 		return d->cfg.kmsg_enabled;
 	if (!strcmp(o->name, "dump"))
 		return d->cfg.dump_enabled;
+	if (!strcmp(o->name, "sel"))
+		return sel_source_wanted(d);
 	return true;
 }
 

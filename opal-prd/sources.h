@@ -11,6 +11,11 @@ extern const struct source_ops src_elog_ops;
 extern const struct source_ops src_kmsg_ops;
 extern const struct source_ops src_dump_ops;
 extern const struct source_ops src_vpd_ops;
+extern const struct source_ops src_sel_ops;
+
+/* The SEL source runs when the configuration has an `ipmi:` section or ROOT/dev/ipmi0
+ * exists (src_sel.c). */
+bool sel_source_wanted(const struct daemon *d);
 
 /* A kernel uevent for the elog source (new log directories). */
 void elog_handle_uevent(struct daemon *d, const struct uevent *u);
