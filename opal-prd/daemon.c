@@ -87,6 +87,7 @@ static const struct source_ops *const all_sources[] = {
 	&src_elog_ops,
 	&src_kmsg_ops,
 	&src_dump_ops,
+	&src_prd_ops,
 	NULL,
 };
 
@@ -98,6 +99,8 @@ static bool source_enabled(const struct daemon *d, const struct source_ops *o)
 		return d->cfg.kmsg_enabled;
 	if (!strcmp(o->name, "dump"))
 		return d->cfg.dump_enabled;
+	if (!strcmp(o->name, "prd"))
+		return prd_source_enabled(d);
 	return true;
 }
 
