@@ -30,7 +30,7 @@
 #include "common/timeutil.h"
 #include "errlog/pel_encode.h"
 
-static char root[128], db[160], bin[512];
+static char root[128], db[160], bin[512], config[200];
 
 static pid_t start_daemon(void)
 {
@@ -39,7 +39,12 @@ static pid_t start_daemon(void)
 	if (pid == 0) {
 		int fd = open("/dev/null", O_WRONLY);
 		dup2(fd, 2);
-		execl(bin, "opal-prd", "--root", root, "--db", db, "--foreground", (char *)NULL);
+		if (config[0])
+			execl(bin, "opal-prd", "--root", root, "--db", db, "--config", config,
+			      "--foreground", (char *)NULL);
+		else
+			execl(bin, "opal-prd", "--root", root, "--db", db, "--foreground",
+			      (char *)NULL);
 		_exit(127);
 	}
 	snprintf(sock, sizeof(sock), "%s/run/opal-ras/control", root);
@@ -146,27 +151,47 @@ int main(void)
 	mkdir_p(elog, 0755);
 	mkdir_p(tmp, 0755);
 
-	/* 1. storm */
-	char name[32];
-	for (long i = 0; i < storm; i++) {
-		snprintf(name, sizeof(name), "0x%08lx", 0x50000000ul + (unsigned long)i);
-		make_elog(elog, name, (uint32_t)(0x50000000ul + (unsigned long)i), &rng);
+	/* 1. storm, without hooks and with a hook that sleeps 10 s on every event */
+	char name[32], cmd[512];
+	double rate[2] = { 0, 0 };
+	pid_t pid = 0;
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass == 1) {
+			snprintf(config, sizeof(config), "%s/hooks.yaml", dbdir);
+			FILE *cf = fopen(config, "w");
+			if (!cf)
+				return 1;
+			fprintf(cf, "hooks:\n  - name: slow\n    match: {}\n"
+				    "    command: [\"/bin/sleep\", \"10\"]\n    timeout: 60s\n");
+			fclose(cf);
+			snprintf(cmd, sizeof(cmd), "rm -f %s %s-wal %s-shm", db, db, db);
+			if (system(cmd) != 0)
+				return 1;
+		}
+		for (long i = 0; i < storm; i++) {
+			snprintf(name, sizeof(name), "0x%08lx", 0x50000000ul + (unsigned long)i);
+			make_elog(elog, name, (uint32_t)(0x50000000ul + (unsigned long)i), &rng);
+		}
+		uint64_t t0 = time_mono_ns();
+		pid = start_daemon();
+		while (status_num("acked") < storm)
+			usleep(5000);
+		double dt = (double)(time_mono_ns() - t0) / 1e9;
+		rate[pass] = (double)storm / dt;
+		printf("prd: storm of %ld elogs offered at once%s: %.0f elogs/s (%.2f s from daemon "
+		       "start to last ack; %lld commits)\n",
+		       storm, pass ? ", hook sleeping 10 s on every event" : "", rate[pass], dt,
+		       status_num("commits"));
+		if (!pass)
+			printf("prd: peak RSS during the storm: %ld kB\n", rss_kb(pid, "VmHWM:"));
+		stop_daemon(pid);
+		snprintf(cmd, sizeof(cmd), "rm -rf %s/sys/firmware/opal/elog/*", root);
+		if (system(cmd) != 0)
+			return 1;
 	}
-	uint64_t t0 = time_mono_ns();
-	pid_t pid = start_daemon();
-	long long acked = 0;
-	while ((acked = status_num("acked")) < storm)
-		usleep(5000);
-	double dt = (double)(time_mono_ns() - t0) / 1e9;
-	printf("prd: storm of %ld elogs offered at once: %.0f elogs/s (%.2f s from daemon start "
-	       "to last ack; %lld commits)\n",
-	       storm, (double)storm / dt, dt, status_num("commits"));
-	printf("prd: peak RSS during the storm: %ld kB\n", rss_kb(pid, "VmHWM:"));
-	stop_daemon(pid);
-	char cmd[512];
-	snprintf(cmd, sizeof(cmd), "rm -rf %s/sys/firmware/opal/elog/*", root);
-	if (system(cmd) != 0)
-		return 1;
+	printf("prd: ingest with the sleeping hook at %.0f%% of the rate without hooks\n",
+	       100.0 * rate[1] / rate[0]);
+	config[0] = 0;
 
 	/* 2. latency at idle */
 	pid = start_daemon();

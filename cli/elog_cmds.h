@@ -16,5 +16,6 @@ int cmd_elog_reopen(int argc, char **argv);
 int cmd_elog_prune(int argc, char **argv);
 int cmd_elog_check(int argc, char **argv);
 int cmd_elog_status(int argc, char **argv);
+int cmd_elog_hooks(int argc, char **argv);
 
 #endif

@@ -79,17 +79,7 @@ int cmd_elog_show(int argc, char **argv)
 		if (fmt == ELOG_OUT_JSON) {
 			struct json_writer w;
 			json_init(&w, stdout, true);
-			if (is_pel) {
-				/* The event object with the decoded PEL as member "pel". */
-				json_obj_begin(&w);
-				json_key(&w, "event");
-				event_render_json(&w, &r, s);
-				json_key(&w, "pel");
-				pel_show_json(&w, r.raw, r.raw_len, hex);
-				json_obj_end(&w);
-			} else {
-				event_render_json(&w, &r, s);
-			}
+			event_render_show_json(&w, &r, s, hex);
 			json_end_doc(&w);
 		} else {
 			event_render_text_full(stdout, &r, s);

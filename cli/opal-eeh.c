@@ -214,7 +214,8 @@ static int cmd_stats(struct opts *o)
 	from_kernel = eeh_max_freezes_read(o->root, &max, NULL) == 0;
 	if (discover(o, EEH_READ_STATE_NONE, &t))
 		return 1;
-	have_h = load_history(o, now - EEH_WINDOW_US - 1000000, &h, true) == 0;
+	/* A window's start depends on the freezes before it: a day of history settles it. */
+	have_h = load_history(o, now - 24 * EEH_WINDOW_US, &h, true) == 0;
 	eeh_render_stats(stdout, &s, max, from_kernel, &t, have_h ? &h : NULL, now, o->json);
 	if (have_h)
 		eeh_history_free(&h);

@@ -22,6 +22,7 @@ static const struct elog_cmd cmds[] = {
 	{ "prune", cmd_elog_prune, "delete events past the retention policy" },
 	{ "check", cmd_elog_check, "verify the database" },
 	{ "status", cmd_elog_status, "ask the running daemon how it is doing" },
+	{ "hooks", cmd_elog_hooks, "list, test and audit alerting hooks" },
 };
 
 static void usage(FILE *f)

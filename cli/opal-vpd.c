@@ -439,6 +439,9 @@ static int cmd_refresh(const struct opts *o, int argc, char **argv)
 		json_kbool(&w, "baseline", r.baseline);
 		json_obj_end(&w);
 		json_end_doc(&w);
+	} else if (r.unchanged) {
+		printf("snapshot %lld: %zu FRU(s), no change\n", (long long)r.snapshot_id,
+		       r.n_frus);
 	} else {
 		printf("snapshot %lld: %zu FRU(s), %zu change(s), %zu event(s)%s\n",
 		       (long long)r.snapshot_id, r.n_frus, r.n_changes, r.n_events,

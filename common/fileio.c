@@ -48,6 +48,12 @@ int write_full(int fd, const void *buf, size_t len)
 int file_read_all(const char *path, size_t max, uint8_t **buf, size_t *len, int *truncated,
 		  struct ras_err *e)
 {
+	return file_read_all_at(AT_FDCWD, path, max, buf, len, truncated, e);
+}
+
+int file_read_all_at(int dirfd, const char *path, size_t max, uint8_t **buf, size_t *len,
+		     int *truncated, struct ras_err *e)
+{
 	size_t cap = 4096, got = 0;
 	uint8_t *b;
 	int fd, rc;
@@ -56,7 +62,7 @@ int file_read_all(const char *path, size_t max, uint8_t **buf, size_t *len, int 
 	*len = 0;
 	if (truncated)
 		*truncated = 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return ras_errf(e, -errno, "%s: %s", path, strerror(errno));
 	if (cap > max)
@@ -149,7 +155,12 @@ int file_read_u64(const char *path, uint64_t *v, struct ras_err *e)
 
 int file_write_str(const char *path, const char *s, struct ras_err *e)
 {
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	return file_write_str_at(AT_FDCWD, path, s, e);
+}
+
+int file_write_str_at(int dirfd, const char *path, const char *s, struct ras_err *e)
+{
+	int fd = openat(dirfd, path, O_WRONLY | O_CLOEXEC);
 	int rc;
 
 	if (fd < 0)

@@ -20,6 +20,12 @@
 int file_read_all(const char *path, size_t max, uint8_t **buf, size_t *len, int *truncated,
 		  struct ras_err *e);
 
+/* The same relative to a directory descriptor (openat; AT_FDCWD for the cwd). Sources
+ * that read many files in one directory keep it open and skip the path walk. */
+int file_read_all_at(int dirfd, const char *path, size_t max, uint8_t **buf, size_t *len,
+		     int *truncated, struct ras_err *e);
+int file_write_str_at(int dirfd, const char *path, const char *s, struct ras_err *e);
+
 /* Read a small text attribute (sysfs style) into out, trailing newline/space removed. */
 int file_read_str(const char *path, char *out, size_t n, struct ras_err *e);
 

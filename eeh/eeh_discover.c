@@ -10,6 +10,7 @@
  */
 #include "eeh/eeh.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <pci/pci.h>
@@ -205,16 +206,54 @@ static int cmp_dev(const void *a, const void *b)
 	return (int)x->fn - (int)y->fn;
 }
 
+/*
+ * libpci treats a missing devices directory or a missing mandatory attribute as fatal
+ * (its error callback must not return, and the device being built leaks). Check first,
+ * so the longjmp below is only a last resort: 0, -ENOENT (no PCI sysfs) or -EINVAL.
+ */
+static int precheck(const char *sysfs, struct ras_err *e)
+{
+	static const char *const mandatory[] = { "vendor", "device", "class", "irq", "resource" };
+	char dir[PATH_MAX], path[PATH_MAX];
+	struct dirent *de;
+	DIR *d;
+	int rc = 0;
+
+	if ((size_t)snprintf(dir, sizeof(dir), "%s/devices", sysfs) >= sizeof(dir))
+		return ras_errf(e, -ENAMETOOLONG, "root path too long");
+	d = opendir(dir);
+	if (!d)
+		return ras_errf(e, -ENOENT, "%s: %s", dir, strerror(errno));
+	while (!rc && (de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		for (size_t i = 0; i < sizeof(mandatory) / sizeof(mandatory[0]); i++) {
+			if ((size_t)snprintf(path, sizeof(path), "%s/%s/%s", dir, de->d_name,
+					     mandatory[i]) >= sizeof(path) ||
+			    access(path, R_OK) != 0) {
+				rc = ras_errf(e, -EINVAL, "%s/%s: no readable %s attribute", dir,
+					      de->d_name, mandatory[i]);
+				break;
+			}
+		}
+	}
+	closedir(d);
+	return rc;
+}
+
 static int scan_libpci(const struct eeh_discover_opts *o, struct eeh_topology *t, struct ras_err *e)
 {
 	char sysfs[PATH_MAX];
-	struct pci_access *pacc;
+	struct pci_access *volatile pacc;
 	jmp_buf jb;
 	jmp_buf *volatile saved = pci_jmp;
 	volatile size_t cap = 0;
 
 	if (root_path(sysfs, sizeof(sysfs), o->root, "sys/bus/pci") < 0)
 		return ras_errf(e, -ENAMETOOLONG, "root path too long");
+	int rc = precheck(sysfs, e);
+	if (rc)
+		return rc;
 	pacc = pci_alloc();
 	if (!pacc)
 		return ras_errf(e, -ENOMEM, "libpci: out of memory");
@@ -225,8 +264,10 @@ static int scan_libpci(const struct eeh_discover_opts *o, struct eeh_topology *t
 	pci_jmp = &jb;
 	if (setjmp(jb)) {
 		pci_jmp = saved;
-		/* libpci's state after a fatal error is unknown: leak it rather than crash. */
-		return ras_errf(e, -ENOENT, "libpci (%s): %s", sysfs, pci_errmsg);
+		/* Only linked devices are freed: the one being built when libpci gave up
+		 * leaks (the precheck makes this path rare). */
+		pci_cleanup(pacc);
+		return ras_errf(e, -EIO, "libpci (%s): %s", sysfs, pci_errmsg);
 	}
 	pci_set_param(pacc, "sysfs.path", sysfs);
 	if (o->ids_path) {

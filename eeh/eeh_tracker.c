@@ -200,7 +200,9 @@ size_t eeh_tracker_feed(struct eeh_tracker *t, const char *text, size_t len, uin
 		t->last_opened = idx;
 		break;
 	case EEH_LINE_LOCATION:
-		idx = t->current >= 0 ? t->current : t->last_opened;
+		/* It follows the detection or recovery-start line it belongs to. */
+		idx = t->last_opened >= 0 && t->open[t->last_opened].used ? t->last_opened
+									  : t->current;
 		if (idx >= 0 && t->open[idx].used) {
 			snprintf(t->open[idx].ev.pe_loc, EEH_LOC_MAX, "%s", l.pe_loc);
 			snprintf(t->open[idx].ev.phb_loc, EEH_LOC_MAX, "%s", l.phb_loc);

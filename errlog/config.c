@@ -22,7 +22,7 @@ static void defaults(struct opal_config *c)
 	c->control_socket = "run/opal-ras/control";
 	c->elog_enabled = true;
 	c->elog_rescan_us = 10ll * 1000000;
-	c->batch_max = 1024;
+	c->batch_max = 4096;
 	c->kmsg_enabled = true;
 	c->dump_enabled = true;
 	c->retention_interval_us = 3600ll * 1000000;

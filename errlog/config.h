@@ -24,7 +24,7 @@ struct opal_config {
 	const char *control_socket;    /* "run/opal-ras/control", under root */
 	bool elog_enabled;             /* true */
 	int64_t elog_rescan_us;        /* 10 s: the safety net for missed uevents */
-	int64_t batch_max;             /* 1024 records per durable commit */
+	int64_t batch_max;             /* 4096 records per durable commit */
 	bool kmsg_enabled;             /* true */
 	bool dump_enabled;             /* true: new dumps become events */
 	int64_t retention_interval_us; /* 1 h between automatic prunes; 0 = never */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "common/timeutil.h"
+#include "errlog/pel_show.h"
 
 static const char *nz(const char *s)
 {
@@ -285,4 +286,17 @@ void event_render_text_full(FILE *f, const struct stored_event *ev, struct store
 		fputs("Deliveries\n", f);
 		store_each_delivery(s, ev->id, text_delivery, f, NULL);
 	}
+}
+
+void event_render_show_json(struct json_writer *w, const struct stored_event *ev,
+			    struct store *s, bool hex)
+{
+	json_obj_begin(w);
+	json_key(w, "event");
+	event_render_json(w, ev, s);
+	if (ev->kind && !strcmp(ev->kind, "pel") && ev->raw_len) {
+		json_key(w, "pel");
+		pel_show_json(w, ev->raw, ev->raw_len, hex);
+	}
+	json_obj_end(w);
 }

@@ -14,6 +14,7 @@
 #include "errlog/pel.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "common/bytes.h"

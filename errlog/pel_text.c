@@ -171,6 +171,15 @@ static void text_data(FILE *f, const char *label, const uint8_t *d, size_t n, bo
 		hexdump(f, "    ", d, n, 0);
 }
 
+/* A skiboot UD tag: four upper-case letters ("DESC"). Same rule as pel_json.c. */
+static bool upper4(const uint8_t *d)
+{
+	for (int i = 0; i < 4; i++)
+		if (d[i] < 'A' || d[i] > 'Z')
+			return false;
+	return true;
+}
+
 static void text_section(FILE *f, const struct pel *p, unsigned i, const struct pel_render_opts *o)
 {
 	const struct pel_section *s = &p->sec[i];
@@ -224,7 +233,7 @@ static void text_section(FILE *f, const struct pel *p, unsigned i, const struct 
 	case PEL_K_UD: {
 		const uint8_t *d = s->p + 8;
 		size_t n = s->avail - 8u;
-		if (p->ph.creator == 'K' && n >= 8 && d[0] >= 'A' && d[0] <= 'Z') {
+		if (p->ph.creator == 'K' && n >= 8 && upper4(d)) {
 			size_t tl = n - 8;
 			while (tl > 0 && (d[8 + tl - 1] == 0 || d[8 + tl - 1] == '\n'))
 				tl--;

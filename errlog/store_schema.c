@@ -65,6 +65,27 @@ const char *const store_migrations[] = {
 	" actor TEXT,"
 	" reason TEXT);"
 	"CREATE INDEX event_history_event ON event_history(event_id);",
+
+	/* 2: every hook run (attempt), with what the hook said. */
+	"CREATE TABLE hook_runs ("
+	" id INTEGER PRIMARY KEY,"
+	" hook TEXT NOT NULL,"
+	" event_id INTEGER NOT NULL,"   /* the first event of the run */
+	" event_count INTEGER NOT NULL," /* > 1 for a coalesced run */
+	" event_ids TEXT NOT NULL,"     /* comma-separated */
+	" attempt INTEGER NOT NULL,"
+	" started_us INTEGER NOT NULL,"
+	" duration_us INTEGER NOT NULL,"
+	" outcome TEXT NOT NULL,"       /* ok, failed, timeout, error */
+	" exit_status INTEGER,"
+	" signal INTEGER,"
+	" uid INTEGER,"
+	" stdout BLOB,"
+	" stderr BLOB,"
+	" truncated INTEGER NOT NULL DEFAULT 0,"
+	" error TEXT);"
+	"CREATE INDEX hook_runs_hook ON hook_runs(hook, started_us);"
+	"CREATE INDEX hook_runs_event ON hook_runs(event_id);",
 };
 
 const int store_schema_version = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));

@@ -59,7 +59,7 @@ int flash_file_open(const char *path, uint32_t erase_size, bool writable, struct
  * geometry comes from ROOT/sys/class/mtd/<basename>/{size,erasesize}. */
 int flash_mtd_open(const char *root, const char *devpath, bool writable, struct flash_dev **out,
 		   struct ras_err *e);
-/* Find the host PNOR among ROOT/sys/class/mtd/mtd* (the one matching
+/* Find the host PNOR among ROOT/sys/class/mtd/mtd* (the one whose of_node matches
  * chosen/ibm,system-flash, else the one named like PNOR/flash, else the only one);
  * writes ROOT/dev/mtdN to out. */
 int flash_mtd_find(const char *root, char *out, size_t n, struct ras_err *e);

@@ -5,7 +5,9 @@
  * path is a regular file (opal-sim's MTD-like flash) the ioctls do not apply: the
  * geometry is read from ROOT/sys/class/mtd/<name>/{size,erasesize} and an erase
  * writes 0xFF, so the same command line drives a simulated host.
- * flash_mtd_find() picks the host PNOR among /sys/class/mtd entries under --root.
+ * flash_mtd_find() picks the host PNOR among /sys/class/mtd entries under --root:
+ * the one whose device/of_node is the node chosen/ibm,system-flash names (as pflash
+ * finds it), else the one named PNOR/flash*, else the only one.
  */
 #include "flash/flash_dev.h"
 
@@ -113,15 +115,37 @@ static bool name_is_pnor(const char *name)
 	       !strcasecmp(name, "ibm,opal-flash");
 }
 
+/* Does mtd's device/of_node link end in the device-tree path chosen names? */
+static bool of_node_matches(const char *root, const char *mtd, const char *chosen)
+{
+	char p[4096], target[4096];
+	ssize_t n;
+	size_t cl = strlen(chosen), tl;
+
+	if (!cl || root_path(p, sizeof(p), root, "sys/class/mtd/%s/device/of_node", mtd))
+		return false;
+	n = readlink(p, target, sizeof(target) - 1);
+	if (n <= 0)
+		return false;
+	target[n] = '\0';
+	tl = (size_t)n;
+	return tl >= cl && !strcmp(target + tl - cl, chosen) &&
+	       (tl == cl || target[tl - cl - 1] == '/' || chosen[0] == '/');
+}
+
 int flash_mtd_find(const char *root, char *out, size_t n, struct ras_err *e)
 {
-	char dir[4096], p[4096], name[256], only[64] = "", best[64] = "";
+	char dir[4096], p[4096], name[256], only[64] = "", best[64] = "", chosen[512] = "",
+					    match[64] = "";
 	struct dirent *de;
 	int count = 0;
 	DIR *dh;
 
 	if (root_path(dir, sizeof(dir), root, "sys/class/mtd"))
 		return ras_errf(e, -ENAMETOOLONG, "root path too long");
+	/* skiboot points chosen/ibm,system-flash at the flash node (as pflash uses it) */
+	if (!root_path(p, sizeof(p), root, "proc/device-tree/chosen/ibm,system-flash"))
+		file_read_str(p, chosen, sizeof(chosen), NULL);
 	dh = opendir(dir);
 	if (!dh)
 		return ras_errf(e, -ENOENT, "%s: %s: no MTD flash on this host (use -F IMAGE)", dir,
@@ -138,10 +162,14 @@ int flash_mtd_find(const char *root, char *out, size_t n, struct ras_err *e)
 			continue;
 		count++;
 		snprintf(only, sizeof(only), "%s", de->d_name);
+		if (chosen[0] && of_node_matches(root, de->d_name, chosen))
+			snprintf(match, sizeof(match), "%s", de->d_name);
 		if (name_is_pnor(name) && (!best[0] || strcmp(de->d_name, best) < 0))
 			snprintf(best, sizeof(best), "%s", de->d_name);
 	}
 	closedir(dh);
+	if (match[0])
+		snprintf(best, sizeof(best), "%s", match);
 	if (!best[0] && count == 1)
 		snprintf(best, sizeof(best), "%s", only);
 	if (!best[0])

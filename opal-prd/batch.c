@@ -10,6 +10,7 @@
 
 #include "common/log.h"
 #include "common/timeutil.h"
+#include "opal-prd/outbox.h"
 
 #define BACKOFF_MIN_US (250ll * 1000)
 #define BACKOFF_MAX_US (30ll * 1000000)
@@ -113,7 +114,18 @@ int daemon_append(struct daemon *d, struct ras_event *ev, bool *is_new, after_co
 
 	if (rc)
 		return rc;
+	/* Outbox rows for the hooks that match: written in the event's transaction. */
+	const char *targets[HOOK_MAX];
+	char tbuf[HOOK_MAX * 72];
+	if (d->hooks.n && !ev->n_deliveries) {
+		ev->n_deliveries = hook_targets(&d->hooks, ev, targets, HOOK_MAX, tbuf, sizeof(tbuf));
+		ev->deliveries = targets;
+	}
 	rc = store_append(d->store, ev, is_new, &e);
+	if (ev->deliveries == targets) {
+		ev->deliveries = NULL;
+		ev->n_deliveries = 0;
+	}
 	if (rc) {
 		store_failed(d, rc, e.msg);
 		return rc;
@@ -166,7 +178,9 @@ int daemon_commit(struct daemon *d)
 		d->last_err = 0;
 	}
 	d->backoff_us = 0;
-	/* Durable now: acknowledge. */
+	/* Durable now: acknowledge, and let the outbox worker look for due deliveries. */
 	run_actions(d, true);
+	if (d->hooks.n)
+		outbox_kick(d);
 	return 0;
 }

@@ -23,6 +23,7 @@
 #include "common/log.h"
 #include "common/path.h"
 #include "common/timeutil.h"
+#include "opal-prd/outbox.h"
 #include "opal-prd/sources.h"
 
 static void write_status(struct daemon *d, FILE *f)
@@ -52,6 +53,7 @@ static void write_status(struct daemon *d, FILE *f)
 		json_kint(&w, "retry_in_ms", d->backoff_us / 1000);
 	}
 	json_kuint(&w, "wakeups", loop_wakeups(d->loop));
+	outbox_status(d, &w);
 	json_key(&w, "sources");
 	json_obj_begin(&w);
 	for (int i = 0; i < d->n_sources; i++) {

@@ -14,6 +14,7 @@
 #include "common/log.h"
 #include "common/timeutil.h"
 #include "errlog/retention.h"
+#include "opal-prd/outbox.h"
 #include "opal-prd/sources.h"
 
 void daemon_kick(struct daemon *d)
@@ -65,7 +66,8 @@ void daemon_flush(struct daemon *d)
 static void on_idle(struct loop *l, void *arg)
 {
 	(void)l;
-	daemon_commit(arg);
+	if (daemon_commit(arg) == 0)
+		outbox_work(arg);
 }
 
 static void on_retention(struct loop *l, void *arg)
@@ -140,6 +142,7 @@ int daemon_start(struct daemon *d)
 	if (d->cfg.retention_interval_us > 0)
 		loop_timer_add(d->loop, d->cfg.retention_interval_us, d->cfg.retention_interval_us,
 			       on_retention, d);
+	outbox_start(d);
 	rc = control_start(d);
 	if (rc)
 		log_warn("event=no_control_socket error=\"%s\"", strerror(-rc));
@@ -154,6 +157,7 @@ void daemon_stop(struct daemon *d)
 	if (!d->paused)
 		daemon_flush(d);
 	stop_sources(d);
+	outbox_stop(d);
 	control_stop(d);
 	if (d->work_fd >= 0)
 		close(d->work_fd);
@@ -174,11 +178,13 @@ void daemon_reload(struct daemon *d)
 	daemon_flush(d);
 	stop_sources(d);
 	/* root, database and the control socket stay as started (owned by main). */
+	outbox_stop(d); /* hooks point into the old document */
 	struct ydoc_node *old = d->cfg.doc;
 	d->cfg = nc;
 	d->cfg.root = d->root;
 	d->cfg.database = d->db_path;
 	ydoc_free(old);
+	outbox_start(d);
 	start_sources(d);
 	log_info("event=reloaded");
 	daemon_kick(d);

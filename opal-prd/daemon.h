@@ -20,6 +20,7 @@
 
 #include "common/json.h"
 #include "errlog/config.h"
+#include "errlog/hook.h"
 #include "errlog/store.h"
 #include "opal-prd/loop.h"
 
@@ -86,6 +87,7 @@ struct daemon {
 	struct source sources[DAEMON_MAX_SOURCES];
 	int n_sources;
 	int work_fd; /* eventfd: sources have queued work (daemon_kick) */
+	struct hook_set hooks; /* from the configuration's hooks: */
 	int control_fd;
 	char control_path[256];
 	bool reload_requested;

@@ -10,7 +10,7 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 
-#define LOOP_MAX_WATCH 64
+#define LOOP_MAX_WATCH 256
 
 struct watch {
 	int fd;

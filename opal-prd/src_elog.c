@@ -15,6 +15,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -43,6 +44,7 @@ struct elog_src {
 	struct source *src;
 	char dir[4096];
 	int ino, nl, rescan_timer;
+	int dirfd; /* the elog directory, for openat() of <id>/raw and <id>/acknowledge */
 	struct namemap names;
 	/* FIFO of queued names (indexes are names copied; entries may be stale). */
 	char (*queue)[NAMEMAP_NAME_MAX];
@@ -100,7 +102,7 @@ static void after_commit(struct daemon *d, void *arg, bool ok)
 {
 	struct ack_arg *a = arg;
 	struct namemap_entry *e = namemap_get(&elog.names, a->name);
-	char path[4200];
+	char rel[NAMEMAP_NAME_MAX + 16];
 	struct ras_err err;
 
 	if (!ok) {
@@ -109,8 +111,9 @@ static void after_commit(struct daemon *d, void *arg, bool ok)
 		free(a);
 		return;
 	}
-	if (root_path(path, sizeof(path), d->root, ELOG_DIR "/%s/acknowledge", a->name) == 0) {
-		int rc = file_write_str(path, "ack\n", &err);
+	snprintf(rel, sizeof(rel), "%s/acknowledge", a->name);
+	{
+		int rc = file_write_str_at(elog.dirfd, rel, "ack\n", &err);
 		if (rc == 0)
 			elog.src->acked++;
 		else if (rc != -ENOENT)
@@ -127,7 +130,7 @@ static void after_commit(struct daemon *d, void *arg, bool ok)
  * failed (stop offering). */
 static int ingest_one(struct daemon *d, const char *name)
 {
-	char path[4200];
+	char rel[NAMEMAP_NAME_MAX + 8];
 	uint8_t *buf;
 	size_t len;
 	int trunc, rc;
@@ -135,9 +138,8 @@ static int ingest_one(struct daemon *d, const char *name)
 	struct ras_err e;
 	struct namemap_entry *ne = namemap_get(&elog.names, name);
 
-	if (root_path(path, sizeof(path), d->root, ELOG_DIR "/%s/raw", name))
-		return 0;
-	rc = file_read_all(path, ELOG_MAX_RAW, &buf, &len, &trunc, &e);
+	snprintf(rel, sizeof(rel), "%s/raw", name);
+	rc = file_read_all_at(elog.dirfd, rel, ELOG_MAX_RAW, &buf, &len, &trunc, &e);
 	if (rc) {
 		if (ne)
 			namemap_del(&elog.names, ne); /* gone, or unreadable: the rescan retries */
@@ -295,7 +297,7 @@ void elog_handle_uevent(struct daemon *d, const struct uevent *u)
 static int elog_start(struct daemon *d, struct source *s)
 {
 	elog.src = s;
-	elog.ino = elog.nl = elog.rescan_timer = -1;
+	elog.ino = elog.nl = elog.rescan_timer = elog.dirfd = -1;
 	namemap_init(&elog.names);
 	if (root_path(elog.dir, sizeof(elog.dir), d->root, ELOG_DIR))
 		return -ENAMETOOLONG;
@@ -305,6 +307,9 @@ static int elog_start(struct daemon *d, struct source *s)
 			 elog.dir);
 		return -ENOENT;
 	}
+	elog.dirfd = open(elog.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (elog.dirfd < 0)
+		return -errno;
 	elog.scratch = malloc(sizeof(*elog.scratch));
 	if (!elog.scratch)
 		return -ENOMEM;
@@ -336,6 +341,8 @@ static void elog_stop(struct daemon *d, struct source *s)
 		close(elog.ino);
 	if (elog.nl >= 0)
 		close(elog.nl);
+	if (elog.dirfd >= 0)
+		close(elog.dirfd);
 	namemap_free(&elog.names);
 	free(elog.queue);
 	free(elog.scratch);

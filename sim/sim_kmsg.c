@@ -233,7 +233,7 @@ struct gen_opts {
 	uint32_t pir;
 	/* eeh */
 	unsigned phb, pe;
-	const char *bdf, *driver, *outcome, *location;
+	const char *bdf, *driver, *outcome, *location, *eeh_kind; /* freeze|fence|dead */
 	int freezes;
 	/* text */
 	const char *text;
@@ -323,14 +323,26 @@ static void gen_eeh(struct kbatch *b, const struct gen_opts *o)
 	if (o->bdf)
 		sscanf(o->bdf, "%x:%x:%x.%x", &dom, &bus, &dev, &fn);
 	snprintf(pfx, sizeof(pfx), "PCI %04x:%02x:%02x.%x#%04x: EEH: ", dom, bus, dev, fn, o->pe);
-	/* detection on the OPAL interrupt path */
-	kb_add(b, 3, "EEH: Frozen PE#%x on PHB#%x detected", o->pe, o->phb);
-	kb_add(b, 3, "EEH: PE location: %s, PHB location: %s", loc, "N/A");
-	/* recovery */
-	if (o->old)
-		kb_add(b, 3, "EEH: Frozen PHB#%x-PE#%x detected", o->phb, o->pe);
-	else
-		kb_add(b, 3, "EEH: Recovering PHB#%x-PE#%x", o->phb, o->pe);
+	/* detection on the OPAL interrupt path, then the start of recovery */
+	if (!strcmp(o->eeh_kind, "dead")) {
+		kb_add(b, 3, "EEH: dead PHB#%x detected, location: %s", o->phb, loc);
+		failed = true;
+		disabled = false;
+		goto failure;
+	} else if (!strcmp(o->eeh_kind, "fence")) {
+		kb_add(b, 3, "EEH: Fenced PHB#%x detected, location: %s", o->phb, loc);
+		if (o->old)
+			kb_add(b, 3, "EEH: PHB#%x failure detected, location: %s", o->phb, loc);
+		else
+			kb_add(b, 3, "EEH: Recovering PHB#%x, location: %s", o->phb, loc);
+	} else {
+		kb_add(b, 3, "EEH: Frozen PE#%x on PHB#%x detected", o->pe, o->phb);
+		kb_add(b, 3, "EEH: PE location: %s, PHB location: %s", loc, "N/A");
+		if (o->old)
+			kb_add(b, 3, "EEH: Frozen PHB#%x-PE#%x detected", o->phb, o->pe);
+		else
+			kb_add(b, 3, "EEH: Recovering PHB#%x-PE#%x", o->phb, o->pe);
+	}
 	kb_add(b, 3, "EEH: PE location: %s, PHB location: %s", loc, "N/A");
 	if (disabled) {
 		kb_add(b, 3,
@@ -373,6 +385,7 @@ static void gen_eeh(struct kbatch *b, const struct gen_opts *o)
 			return;
 		}
 	}
+failure:
 	kb_add(b, 3,
 	       "EEH: Unable to recover from failure from PHB#%x-PE#%x.\n"
 	       "Please try reseating or replacing it",
@@ -407,8 +420,9 @@ static const char kmsg_usage[] =
 	"              [--initiator cpu|pci|isa|memory|pm|unknown] [--class N]\n"
 	"       --hmi: [--severity ...] [--hmi-type N] [--hmer X] [--tfmr X] [--not-recovered]\n"
 	"              [--v2 --xstop core|nx|npu|other --pir X]\n"
-	"       --eeh: [--phb N] [--pe N] [--bdf D:B:D.F] [--driver NAME] [--location LOC]\n"
-	"              [--outcome recovered|failed|disabled] [--freezes N]\n"
+	"       --eeh: [--eeh-kind freeze|fence|dead] [--phb N] [--pe N] [--bdf D:B:D.F]\n"
+	"              [--driver NAME] [--location LOC] [--outcome recovered|failed|disabled]\n"
+	"              [--freezes N]\n"
 	"       --text: [--level N] [--dict KEY=VALUE]...; --old = pre-5.6/5.5 kernel wording\n";
 
 static int kmsg_inject(const char *root, int argc, char **argv, struct ras_err *e)
@@ -438,6 +452,7 @@ static int kmsg_inject(const char *root, int argc, char **argv, struct ras_err *
 		O_LOC,
 		O_OUT,
 		O_FRZ,
+		O_EKIND,
 		O_LEVEL,
 		O_DICT,
 		O_OLD,
@@ -476,6 +491,7 @@ static int kmsg_inject(const char *root, int argc, char **argv, struct ras_err *
 					    { "location", required_argument, NULL, O_LOC },
 					    { "outcome", required_argument, NULL, O_OUT },
 					    { "freezes", required_argument, NULL, O_FRZ },
+					    { "eeh-kind", required_argument, NULL, O_EKIND },
 					    { "level", required_argument, NULL, O_LEVEL },
 					    { "dict", required_argument, NULL, O_DICT },
 					    { "old", no_argument, NULL, O_OLD },
@@ -504,6 +520,7 @@ static int kmsg_inject(const char *root, int argc, char **argv, struct ras_err *
 			      .bdf = "0030:01:00.0",
 			      .driver = "nvme",
 			      .outcome = "recovered",
+			      .eeh_kind = "freeze",
 			      .location = "UOPWR.0001-P1-C5",
 			      .freezes = 1,
 			      .level = 6 };
@@ -647,6 +664,12 @@ static int kmsg_inject(const char *root, int argc, char **argv, struct ras_err *
 			    strcmp(optarg, "disabled"))
 				return ras_errf(e, -EINVAL, "--outcome: recovered|failed|disabled");
 			o.outcome = optarg;
+			break;
+		case O_EKIND:
+			if (strcmp(optarg, "freeze") && strcmp(optarg, "fence") &&
+			    strcmp(optarg, "dead"))
+				return ras_errf(e, -EINVAL, "--eeh-kind: freeze|fence|dead");
+			o.eeh_kind = optarg;
 			break;
 		case O_DICT: {
 			size_t l = strlen(o.dict);

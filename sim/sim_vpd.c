@@ -755,10 +755,11 @@ const struct sim_module sim_module_vpd = {
 	.init = sim_vpd_init,
 	.inject = vpd_inject,
 	.inject_usage =
-		"    vpd swap LOCATION [--serial S]   replace the FRU at LOCATION (new serial)\n"
-		"    vpd fw LOCATION LEVEL            set its firmware level (RM)\n"
-		"    vpd remove LOCATION              remove its VPD (the FRU disappears)\n"
-		"    vpd generate N                   a synthetic tree of N FRUs (benchmarks)\n",
+		"  vpd swap LOCATION [--serial S] | fw LOCATION LEVEL | remove LOCATION | generate N\n"
+		"       swap: a new serial (generated unless given) for the FRU at LOCATION, in the\n"
+		"       device tree and in its card's PCI vpd files; fw: its firmware level (RM; at\n"
+		"       the system location, the OPAL firmware version); remove: its VPD disappears;\n"
+		"       generate: a synthetic tree of N FRUs (benchmarks)\n",
 	.run_start = NULL,
 	.reboot = vpd_reboot,
 };

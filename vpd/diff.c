@@ -197,3 +197,9 @@ void vpd_events_free(struct vpd_event_set *s)
 	free(s->priv);
 	memset(s, 0, sizeof(*s));
 }
+
+bool vpd_uevent_wants_refresh(const char *subsystem, const char *action)
+{
+	return subsystem && action && !strcmp(subsystem, "pci") &&
+	       (!strcmp(action, "add") || !strcmp(action, "remove"));
+}

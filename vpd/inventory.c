@@ -114,6 +114,11 @@ static void fru_copy(struct vpd_fru *dst, const struct vpd_fru *src)
 	fru_init(dst);
 	for (size_t i = 0; i < FRU_NSTR; i++)
 		vpd_fru_set(fru_str(dst, i), *fru_str((struct vpd_fru *)src, i));
+	if (src->n_fields) {
+		dst->fields = malloc(src->n_fields * sizeof(*dst->fields));
+		if (dst->fields)
+			dst->fields_cap = src->n_fields;
+	}
 	for (size_t i = 0; i < src->n_fields; i++)
 		vpd_fru_add_field(dst, src->fields[i].kw, src->fields[i].value);
 	dst->stamp = src->stamp;
@@ -410,8 +415,8 @@ static struct src_entry *reuse(struct builder *b, const char *key, const struct 
 	return s;
 }
 
-static void dt_node(struct builder *b, const char *rel, const char *name, const char *parent_loc,
-		    int depth);
+static void dt_node(struct builder *b, int pfd, const char *rel, const char *name,
+		    const char *parent_loc, int depth);
 
 /* Subdirectory names of a DT node (order irrelevant: the inventory is sorted later).
  * Takes over dfd (closed here). */
@@ -539,31 +544,45 @@ fru_type:
  * node directory and its ibm,vpd are unchanged: a property replaced by a rename, or a
  * child added or removed, changes the directory's mtime.
  */
-static void dt_node(struct builder *b, const char *rel, const char *name, const char *parent_loc,
-		    int depth)
+static bool stat_at(int dfd, const char *name, struct vpd_stamp *st)
 {
-	char dir[PATH_MAX], vpdp[PATH_MAX], key[PATH_MAX + 8], loc[256];
+	struct stat sb;
+
+	memset(st, 0, sizeof(*st));
+	if (fstatat(dfd, name, &sb, 0) < 0)
+		return false;
+	st->ino = sb.st_ino;
+	st->size = (uint64_t)sb.st_size;
+	st->mtime_ns = (int64_t)sb.st_mtim.tv_sec * 1000000000 + sb.st_mtim.tv_nsec;
+	return true;
+}
+
+/*
+ * pfd is a descriptor of the parent directory (AT_FDCWD and an absolute name for the
+ * top). On the refresh path an unchanged leaf costs two fstatat() with one- and
+ * two-component names: both the syscall count and the path walks stay small.
+ */
+static void dt_node(struct builder *b, int pfd, const char *rel, const char *name,
+		    const char *parent_loc, int depth)
+{
+	char vpdp[PATH_MAX], vrel[PATH_MAX], key[PATH_MAX + 8], loc[256];
 	char child[PATH_MAX];
 	struct vpd_stamp st[2];
 	struct src_entry *s;
 
-	/* Two stats per node on the refresh path: syscalls, not path walks, are what
-	 * costs on virtualised hosts. */
 	if (depth >= DT_MAX_DEPTH ||
-	    root_path(dir, sizeof(dir), b->root, "proc/device-tree/%s", rel) < 0 ||
-	    root_path(vpdp, sizeof(vpdp), b->root, "proc/device-tree/%s/ibm,vpd", rel) < 0)
+	    snprintf(vrel, sizeof(vrel), "%s/ibm,vpd", name) >= (int)sizeof(vrel))
 		return;
-	stamp_of(dir, &st[1]);
-	if (!st[1].ino)
+	if (!stat_at(pfd, name, &st[1]))
 		return;
-	stamp_of(vpdp, &st[0]);
+	stat_at(pfd, vrel, &st[0]);
 	snprintf(key, sizeof(key), "dt:%s", rel);
 	s = reuse(b, key, st);
 	if (s) {
 		if (!s->own_loc)
 			vpd_fru_set(&s->fru.location, parent_loc ? parent_loc : rel);
 	} else {
-		int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		int dfd = openat(pfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (dfd < 0)
 			return;
 		s = cache_push(b->cache, key);
@@ -581,6 +600,8 @@ static void dt_node(struct builder *b, const char *rel, const char *name, const 
 			snprintf(loc, sizeof(loc), "%s", parent_loc ? parent_loc : rel);
 		vpd_fru_set(&s->fru.location, loc);
 		s->fru.stamp = st[0];
+		if (root_path(vpdp, sizeof(vpdp), b->root, "proc/device-tree/%s/ibm,vpd", rel) < 0)
+			snprintf(vpdp, sizeof(vpdp), "%s", vrel);
 		dt_read_fru(b, dfd, rel, name, depth, vpdp, st[0].ino != 0, s);
 		dt_list_children(dfd, s);
 	}
@@ -588,12 +609,18 @@ static void dt_node(struct builder *b, const char *rel, const char *name, const 
 	snprintf(loc, sizeof(loc), "%s", s->fru.location);
 	bool pass_loc = s->own_loc || parent_loc;
 	size_t self = (size_t)(s - b->cache->e), nchild = s->n_children;
+	if (nchild == 0)
+		return;
+	int cfd = openat(pfd, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (cfd < 0)
+		return;
 	for (size_t i = 0; i < nchild; i++) {
 		const char *cn = b->cache->e[self].children[i]; /* the strings never move */
 		if (snprintf(child, sizeof(child), "%s/%s", rel, cn) >= (int)sizeof(child))
 			continue;
-		dt_node(b, child, cn, pass_loc ? loc : NULL, depth + 1);
+		dt_node(b, cfd, child, cn, pass_loc ? loc : NULL, depth + 1);
 	}
+	close(cfd);
 }
 
 /* The location code of a PCI device: its of_node's ibm,loc-code (real systems link
@@ -843,7 +870,11 @@ static int build(const char *root, const struct vpd_inventory *prev, struct vpd_
 	out->taken_us = time_now_us();
 	b.cache = &priv->cache;
 	b.prev = prev && prev->priv ? &((const struct inv_priv *)prev->priv)->cache : NULL;
-	dt_node(&b, "vpd", "vpd", NULL, 0);
+	{
+		char top[PATH_MAX];
+		if (root_path(top, sizeof(top), b.root, "proc/device-tree/vpd") == 0)
+			dt_node(&b, AT_FDCWD, "vpd", top, NULL, 0);
+	}
 	pci_walk(&b);
 	rc = assemble(&b);
 	if (rc < 0) {

@@ -8,17 +8,19 @@
  * A vpd_change points at FRUs inside the two inventories it was computed from, so
  * those must outlive the change list and the events made from it.
  *
- * Daemon use (opal-prd), at start and on every PCI add/remove uevent:
+ * Daemon use (opal-prd): keep one struct vpd_inventory cache = {0} for the life of
+ * the process and call, at start, on every PCI add/remove uevent
+ * (vpd_uevent_wants_refresh) and from the periodic rescan (the simulator announces
+ * nothing):
  *
- *	struct vpd_inventory prev, cur;
- *	struct vpd_change *ch; size_t n;
- *	vpd_db_load_current(db, &prev, &e);          // last stored snapshot (vpd_db.c)
- *	vpd_inventory_build(root, &cur, &e);         // or vpd_inventory_refresh(root, &prev, ...)
- *	vpd_inventory_diff(&prev, &cur, &ch, &n, &e);
- *	vpd_events_from_changes(ch, n, now_us, &evs, &e);   // ras_events, kind "vpd-change"
- *	store_begin; vpd_db_save_snapshot(db, &cur, ch, n, "uevent", ...);
- *	for each evs.ev[i]: store_append; store_commit;
- *	vpd_events_free(&evs); free(ch); vpd_inventory_free(&prev); ...
+ *	vpd_store_refresh(store, root, "uevent", &cache, &result, &e);   (vpd_db.h)
+ *
+ * It rescans only what changed since the cache was taken, diffs against the current
+ * snapshot, and stores the new snapshot plus one "vpd-change" ras_event per change
+ * in one commit. The pieces it is made of are public for other uses:
+ * vpd_inventory_build/refresh (a root to an inventory), vpd_inventory_diff (two
+ * inventories to changes), vpd_events_from_changes (changes to ras_events) and
+ * vpd_db_* (snapshot tables).
  */
 #ifndef OPAL_RAS_VPD_VPD_H
 #define OPAL_RAS_VPD_VPD_H
@@ -188,6 +190,7 @@ struct vpd_inventory {
 	int64_t taken_us;
 	unsigned n_warnings; /* parse warnings met while building (logged at warn level) */
 	void *priv; /* per-file source cache for vpd_inventory_refresh() */
+	int64_t snapshot_id; /* the database snapshot it matches (vpd_store_refresh), 0: none */
 };
 
 /* Build the inventory of root (device tree vpd + PCI sysfs vpd). A root with neither
@@ -228,6 +231,10 @@ const char *vpd_change_kind_name(enum vpd_change_kind k);
 /* Changes from a to b, ordered by location; *out malloc'd (NULL when none). */
 int vpd_inventory_diff(const struct vpd_inventory *a, const struct vpd_inventory *b,
 		       struct vpd_change **out, size_t *n, struct ras_err *e);
+
+/* True for the uevents after which the inventory may have changed: PCI add/remove
+ * (a hot-plugged or removed adapter). */
+bool vpd_uevent_wants_refresh(const char *subsystem, const char *action);
 
 /* ---- renderers (vpd_render.c; JSON names in docs/vpd-json.md) ----------------- */
 

@@ -436,30 +436,46 @@ int vpd_store_refresh(struct store *s, const char *root, const char *reason,
 		      struct vpd_inventory *cache, struct vpd_refresh_result *r, struct ras_err *e)
 {
 	sqlite3 *db = store_sqlite(s);
-	struct vpd_inventory prev, cur;
+	struct vpd_inventory loaded = { 0 }, cur = { 0 };
+	const struct vpd_inventory *prev = &loaded;
 	struct vpd_change *ch = NULL;
 	struct vpd_event_set evs = { 0 };
-	int64_t prev_id = 0, sid = 0;
+	int64_t prev_id = 0, latest = 0, sid = 0;
 	size_t nch = 0;
 	int rc;
 
 	memset(r, 0, sizeof(*r));
 	rc = vpd_db_prepare(db, e);
+	if (!rc)
+		rc = latest_id(db, &latest, e);
 	if (rc)
 		return rc;
-	rc = vpd_db_load_snapshot(db, 0, &prev, &prev_id, e);
-	if (rc)
-		return rc;
+	if (cache && cache->priv && latest && cache->snapshot_id == latest) {
+		prev = cache; /* the cache is the current snapshot: no need to load it */
+		prev_id = latest;
+	} else {
+		rc = vpd_db_load_snapshot(db, latest, &loaded, &prev_id, e);
+		if (rc)
+			return rc;
+	}
 	if (cache && cache->priv)
 		rc = vpd_inventory_refresh(root, cache, &cur, e);
 	else
 		rc = vpd_inventory_build(root, &cur, e);
 	if (rc)
 		goto out;
-	rc = vpd_inventory_diff(&prev, &cur, &ch, &nch, e);
+	rc = vpd_inventory_diff(prev, &cur, &ch, &nch, e);
 	if (rc)
 		goto out;
 	r->baseline = prev_id == 0;
+	r->n_frus = cur.n;
+	if (!r->baseline && nch == 0) {
+		/* Nothing changed: no new snapshot row (periodic rescans must not grow
+		 * the database); the current snapshot still describes the host. */
+		r->snapshot_id = sid = prev_id;
+		r->unchanged = true;
+		goto keep;
+	}
 	if (!r->baseline) {
 		rc = vpd_events_from_changes(ch, nch, cur.taken_us, &evs, e);
 		if (rc)
@@ -483,17 +499,22 @@ int vpd_store_refresh(struct store *s, const char *root, const char *reason,
 	if (rc)
 		goto out;
 	r->snapshot_id = sid;
-	r->n_frus = cur.n;
 	r->n_changes = nch;
+keep:
 	if (cache) {
+		/* The events and changes point into prev (maybe the cache): done with them. */
+		vpd_events_free(&evs);
+		free(ch);
+		ch = NULL;
 		vpd_inventory_free(cache);
 		*cache = cur;
+		cache->snapshot_id = sid;
 		memset(&cur, 0, sizeof(cur));
 	}
 out:
 	vpd_events_free(&evs);
 	free(ch);
-	vpd_inventory_free(&prev);
+	vpd_inventory_free(&loaded);
 	vpd_inventory_free(&cur);
 	return rc;
 }

@@ -78,13 +78,15 @@ struct vpd_refresh_result {
 	size_t n_changes;
 	size_t n_events; /* events appended (0 for the first, baseline snapshot) */
 	bool baseline; /* there was no snapshot before this one */
+	bool unchanged; /* nothing changed: nothing written, snapshot_id is the current one */
 };
 
 /*
  * Build the inventory of root (reusing *cache's unchanged sources when cache holds a
  * previous inventory), diff it against the database's current snapshot, and in one
  * transaction store the new snapshot plus one "vpd-change" event per change (none for
- * the baseline). The store must be open for writing. On success *cache (may be NULL)
+ * the baseline). When nothing changed nothing is written (r->unchanged). The store
+ * must be open for writing. On success *cache (may be NULL)
  * is replaced by the new inventory (caller frees it with vpd_inventory_free).
  */
 int vpd_store_refresh(struct store *s, const char *root, const char *reason,

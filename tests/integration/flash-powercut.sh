@@ -34,6 +34,7 @@ region() { # file start end -> sha256 of bytes outside [start, end)
 }
 outside=$(region base.img $((0x100000)) $((0x200000)))
 iters=${FLASH_POWERCUT_ITERS:-5}
+[ "${SAN:-0}" = 1 ] && [ -z "${FLASH_POWERCUT_ITERS:-}" ] && iters=3
 i=0
 seed=$$
 while [ $i -lt $iters ]; do

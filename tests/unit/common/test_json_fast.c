@@ -119,3 +119,34 @@ Test(json_fast, line_buffered_stream)
 	fclose(f);
 	unlink(path);
 }
+
+static void w_onekey(struct json_writer *w, const void *a)
+{
+	json_obj_begin(w);
+	json_key(w, a);
+	json_null(w);
+	json_obj_end(w);
+}
+
+/* Keys of every length 0..70 with an escape at every position, and plain. */
+Test(json_fast, keys_every_length_and_position)
+{
+	for (size_t len = 0; len <= 70; len++) {
+		for (size_t pos = 0; pos <= len; pos++) {
+			char key[80], want[200];
+			memset(key, 'k', len);
+			key[len] = 0;
+			if (pos < len)
+				key[pos] = '"';
+			size_t at = 0;
+			at += (size_t)snprintf(want + at, sizeof(want) - at, "{\"");
+			for (size_t i = 0; i < len; i++)
+				at += (size_t)snprintf(want + at, sizeof(want) - at, "%s",
+						       key[i] == '"' ? "\\\"" : "k");
+			snprintf(want + at, sizeof(want) - at, "\":null}");
+			char *got = emit(w_onekey, key);
+			cr_assert_str_eq(got, want, "len %zu pos %zu", len, pos);
+			free(got);
+		}
+	}
+}

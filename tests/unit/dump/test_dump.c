@@ -791,6 +791,9 @@ Test(sim, ack_removes_and_initiate_restores, .init = setup, .fini = teardown)
 	cr_assert_str_eq(name, "0x2-0x5");
 	snprintf(path, sizeof(path), "%s/sys/firmware/opal/dump/0x2-0x5", tmpd);
 	cr_assert_neq(access(path, F_OK), 0, "ack removed the directory");
+	cr_assert_eq(sim_dump_on_write(tmpd, "sys/firmware/opal/dump/0x2-0x5/acknowledge", name,
+				       sizeof(name), &e),
+		     SIM_DUMP_NONE, "a second event for a removed dump is not another ack");
 	snprintf(path, sizeof(path), "%s/.sim/dump-eio/0x2-0x5", tmpd);
 	cr_assert_neq(access(path, F_OK), 0, "and its EIO marker");
 

@@ -198,7 +198,20 @@ Test(sim, no_eeh_tree)
 				       .read_state = EEH_READ_STATE_ALL };
 	struct ras_err e;
 	cr_assert_eq(eeh_discover(&o, &t, &e), -ENOENT);
-	cr_assert(strstr(e.msg, "libpci"), "%s", e.msg);
+	cr_assert(strstr(e.msg, "/nonexistent-root/sys/bus/pci/devices"), "%s", e.msg);
+	cr_assert_eq(t.n_devs, 0);
+}
+
+Test(sim, malformed_device_dir_is_an_error_not_an_exit)
+{
+	struct eeh_topology t;
+	char p[512];
+	struct ras_err e;
+	struct eeh_discover_opts o = { .root = root, .read_state = EEH_READ_STATE_NONE };
+	root_path(p, sizeof(p), root, "sys/bus/pci/devices/0001:01:00.0/resource");
+	cr_assert_eq(unlink(p), 0);
+	cr_assert_eq(eeh_discover(&o, &t, &e), -EINVAL);
+	cr_assert(strstr(e.msg, "0001:01:00.0: no readable resource attribute"), "%s", e.msg);
 	cr_assert_eq(t.n_devs, 0);
 }
 

@@ -146,6 +146,26 @@ Test(history, store_round_trip)
 	cr_assert(strstr(out, "\"freezes_in_window\": 1"), "%s", out);
 	cr_assert(strstr(out, "\"remaining\": 4"), "%s", out);
 	free(out);
+	out = NULL;
+	f = open_memstream(&out, &len);
+	eeh_render_history(f, &h, false);
+	fclose(f);
+	static const char first[] =
+		"PHB#0-PE#1  recovered after 5.0 s  freeze 1 in window  devices "
+		"0000:01:00.0  loc U78D2.001.WZS0001-P1-C7\n";
+	cr_assert(strncmp(out, first, sizeof(first) - 1) == 0, "%s", out);
+	cr_assert(strstr(out, "PHB#30-PE#1fa  failed"), "%s", out);
+	cr_assert(strstr(out, "guest rhel9-db"), "%s", out);
+	cr_assert(strstr(out, " freeze     warning  EEH PHB#0-PE#1 frozen\n"), "%s", out);
+	free(out);
+	out = NULL;
+	f = open_memstream(&out, &len);
+	eeh_render_history_csv(f, &h);
+	fclose(f);
+	cr_assert(
+		strstr(out, ",recovered,5000000,1,0,0000:01:00.0,U78D2.001.WZS0001-P1-C7,,kmsg\n"),
+		"%s", out);
+	free(out);
 	eeh_history_free(&h);
 
 	cr_assert_eq(eeh_history_load("/nonexistent/ras.db", 0, &h, &e), -ENOENT);

@@ -452,3 +452,22 @@ Test(tracker, replay_after_crash_gives_the_same_events)
 		cr_assert_str_eq(ra.ev.dedupe_key, rb.ev.dedupe_key);
 	}
 }
+
+Test(tracker, location_follows_its_own_line_after_a_lost_outcome)
+{
+	static struct run r;
+	static const char *const lines[] = {
+		"EEH: Recovering PHB#1-PE#1", /* its outcome is never seen */
+		"EEH: Frozen PE#2 on PHB#1 detected",
+		"EEH: PE location: U78D2.001.WZS0001-P1-C2, PHB location: N/A",
+		"EEH: Recovering PHB#1-PE#2",
+		"EEH: Recovery successful.",
+	};
+	memset(&r, 0, sizeof(r));
+	eeh_tracker_init(&r.t, 5);
+	FEED(&r, lines, 0);
+	cr_assert_eq(r.n, 3);
+	cr_assert_eq(r.ev[2].type, EEH_EV_RECOVERED);
+	cr_assert_eq(r.ev[2].pe, 2);
+	cr_assert_str_eq(r.ev[2].pe_loc, "U78D2.001.WZS0001-P1-C2");
+}

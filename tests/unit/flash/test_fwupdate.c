@@ -332,3 +332,58 @@ Test(fw, simulated_mtd_pnor)
 	ft_rmrf(root);
 	free(root);
 }
+
+static void mk_mtd(const char *root, const char *mtd, const char *name, const char *of_node)
+{
+	char p[4096], q[4096];
+	struct ras_err e;
+
+	snprintf(p, sizeof(p), "%s/sys/class/mtd/%s", root, mtd);
+	cr_assert_eq(mkdir_p(p, 0755), 0);
+	snprintf(q, sizeof(q), "%s/name", p);
+	file_write_atomic(q, name, strlen(name), 0644, &e);
+	if (of_node) {
+		snprintf(q, sizeof(q), "%s/device", p);
+		mkdir_p(q, 0755);
+		snprintf(q, sizeof(q), "%s/device/of_node", p);
+		cr_assert_eq(symlink(of_node, q), 0);
+	}
+}
+
+Test(fw, mtd_found_through_chosen_system_flash)
+{
+	char *root = ft_tmpdir(), p[4096], dev[4096];
+	struct ras_err e;
+	static const char chosen[] = "/ibm,opal/flash@0";
+
+	mk_mtd(root, "mtd0", "flash", "/sys/firmware/devicetree/base/ahb/flash@1e620000");
+	mk_mtd(root, "mtd1", "other", "/sys/firmware/devicetree/base/ibm,opal/flash@0");
+	snprintf(p, sizeof(p), "%s/sys/class/mtd/mtd1ro", root);
+	mkdir_p(p, 0755);
+	/* without chosen: the name heuristic picks mtd0 ("flash") */
+	cr_assert_eq(flash_mtd_find(root, dev, sizeof(dev), &e), 0, "%s", e.msg);
+	cr_assert(strstr(dev, "/dev/mtd0"), "%s", dev);
+	snprintf(p, sizeof(p), "%s/proc/device-tree/chosen", root);
+	mkdir_p(p, 0755);
+	snprintf(p, sizeof(p), "%s/proc/device-tree/chosen/ibm,system-flash", root);
+	file_write_atomic(p, chosen, sizeof(chosen), 0644, &e); /* NUL-terminated DT string */
+	cr_assert_eq(flash_mtd_find(root, dev, sizeof(dev), &e), 0, "%s", e.msg);
+	cr_assert(strstr(dev, "/dev/mtd1"), "chosen wins: %s", dev);
+	ft_rmrf(root);
+	free(root);
+}
+
+Test(fw, mtd_none_or_ambiguous)
+{
+	char *root = ft_tmpdir(), dev[4096];
+	struct ras_err e;
+
+	cr_assert_eq(flash_mtd_find(root, dev, sizeof(dev), &e), -ENOENT);
+	cr_assert(strstr(e.msg, "-F IMAGE"), "%s", e.msg);
+	mk_mtd(root, "mtd0", "a", NULL);
+	mk_mtd(root, "mtd1", "b", NULL);
+	cr_assert_eq(flash_mtd_find(root, dev, sizeof(dev), &e), -ENOENT);
+	cr_assert(strstr(e.msg, "--device"), "%s", e.msg);
+	ft_rmrf(root);
+	free(root);
+}

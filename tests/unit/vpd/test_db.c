@@ -73,22 +73,27 @@ Test(vpd_db, refresh_baseline_then_changes)
 	cr_assert_eq(r.n_changes, 16);
 	cr_assert_eq(r.n_events, 0, "no event storm for the baseline");
 	cr_assert_eq(cache.n, 16, "cache holds the new inventory");
+	cr_assert_eq(cache.snapshot_id, 1, "and knows which snapshot it is");
 	cr_assert_eq(count(s, "SELECT count(*) FROM events"), 0);
 	cr_assert_eq(count(s, "SELECT count(*) FROM vpd_changes WHERE kind = 'baseline'"), 16);
 
-	/* Nothing changed: a snapshot row, no FRU rows, no events. */
+	/* Nothing changed: nothing written, the current snapshot stays. */
 	cr_assert_eq(vpd_store_refresh(s, root, "timer", &cache, &r, &e), 0, "%s", e.msg);
 	cr_assert_not(r.baseline);
-	cr_assert_eq(r.snapshot_id, 2);
+	cr_assert(r.unchanged);
+	cr_assert_eq(r.snapshot_id, 1);
 	cr_assert_eq(r.n_changes, 0);
+	cr_assert_eq(r.n_frus, 16);
 	cr_assert_eq(count(s, "SELECT count(*) FROM vpd_frus"), 16);
+	cr_assert_eq(count(s, "SELECT count(*) FROM vpd_snapshots"), 1);
+	cr_assert_eq(cache.n, 16);
 
 	cr_assert_eq(sim_vpd_swap(root, "U78D2.001.WZS0001-P1-C7", "MT2044X00001", &e), 0, "%s",
 		     e.msg);
 	cr_assert_eq(sim_vpd_set_fw(root, "U78D2.001.WZS0001-P1-C1", "FW950.A0", &e), 0, "%s",
 		     e.msg);
 	cr_assert_eq(vpd_store_refresh(s, root, "uevent", &cache, &r, &e), 0, "%s", e.msg);
-	cr_assert_eq(r.snapshot_id, 3);
+	cr_assert_eq(r.snapshot_id, 2);
 	cr_assert_eq(r.n_changes, 2);
 	cr_assert_eq(r.n_events, 2);
 	cr_assert_eq(
@@ -116,15 +121,15 @@ Test(vpd_db, refresh_baseline_then_changes)
 	cr_assert_str_eq(h[1].kind, "replaced");
 	cr_assert_str_eq(h[1].old_serial, "MT2021X01234");
 	cr_assert_str_eq(h[1].new_serial, "MT2044X00001");
-	cr_assert_eq(h[1].snapshot_id, 3);
+	cr_assert_eq(h[1].snapshot_id, 2);
 	free(h);
 
 	cr_assert_eq(vpd_db_list_snapshots(store_sqlite(s), 0, &si, &n, &e), 0);
-	cr_assert_eq(n, 3);
-	cr_assert_eq(si[0].id, 3, "newest first");
+	cr_assert_eq(n, 2);
+	cr_assert_eq(si[0].id, 2, "newest first");
 	cr_assert_str_eq(si[0].reason, "uevent");
 	cr_assert_eq(si[0].n_changes, 2);
-	cr_assert_eq(si[2].n_frus, 16);
+	cr_assert_eq(si[1].n_frus, 16);
 	free(si);
 
 	/* Snapshot 1 still loads as it was; diff 1 -> current gives the two changes. */
@@ -133,7 +138,7 @@ Test(vpd_db, refresh_baseline_then_changes)
 	cr_assert_str_eq(vpd_inventory_find(&s1, "U78D2.001.WZS0001-P1-C7")->serial,
 			 "MT2021X01234");
 	cr_assert_eq(vpd_db_load_snapshot(store_sqlite(s), 0, &s2, &got, &e), 0, "%s", e.msg);
-	cr_assert_eq(got, 3);
+	cr_assert_eq(got, 2);
 	const struct vpd_fru *f = vpd_inventory_find(&s2, "U78D2.001.WZS0001-P1-C7");
 	cr_assert_str_eq(f->serial, "MT2044X00001");
 	cr_assert_str_eq(f->description, "PCIe3 2-port 100GbE ConnectX-5 Adapter");

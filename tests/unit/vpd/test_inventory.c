@@ -323,3 +323,12 @@ Test(diff, empty_sides)
 	vpd_events_free(&ev);
 	vpd_inventory_free(&b);
 }
+
+Test(diff, uevent_filter)
+{
+	cr_assert(vpd_uevent_wants_refresh("pci", "add"));
+	cr_assert(vpd_uevent_wants_refresh("pci", "remove"));
+	cr_assert_not(vpd_uevent_wants_refresh("pci", "change"));
+	cr_assert_not(vpd_uevent_wants_refresh("block", "add"));
+	cr_assert_not(vpd_uevent_wants_refresh(NULL, "add"));
+}
