@@ -159,7 +159,7 @@ static int run_runtime(const struct prd_msg *m)
 	}
 }
 
-/* Build the event for h; returns false when it should not be stored. */
+/* Build the event for h (a protocol-error event when it does not decode). */
 static void build_event(const struct held *h, struct ras_event **out)
 {
 	struct prd_msg m;
@@ -300,10 +300,17 @@ static void on_readable(struct loop *l, int fd, uint32_t events, void *arg)
 static void read_config(struct daemon *d)
 {
 	struct ras_err e;
-	int64_t v;
 
 	prd.mask_attentions = false;
 	prd.ipoll = PRD_DEFAULT_IPOLL_MASK;
+	const struct ydoc_node *map = ydoc_get(d->cfg.doc, "prd");
+	for (size_t i = 0; map && map->type == YDOC_MAP && i + 1 < map->n; i += 2) {
+		const char *k = map->kids[i]->scalar ? map->kids[i]->scalar : "";
+		if (strcmp(k, "enabled") && strcmp(k, "mask_attentions") && strcmp(k, "ipoll_mask"))
+			log_warn("source=prd event=bad_config line=%d error=\"unknown key prd.%s "
+				 "(enabled, mask_attentions, ipoll_mask)\"",
+				 map->kids[i]->line, k);
+	}
 	if (ydoc_bool(ydoc_path(d->cfg.doc, "prd.mask_attentions"), &prd.mask_attentions, &e))
 		log_warn("source=prd event=bad_config error=\"%s\"", e.msg);
 	const char *s = NULL;
@@ -316,7 +323,6 @@ static void read_config(struct daemon *d)
 		else
 			prd.ipoll = m;
 	}
-	(void)v;
 }
 
 static int prd_start(struct daemon *d, struct source *s)
@@ -549,10 +555,8 @@ int prd_control(struct daemon *d, const char *line, struct json_writer *w)
 
 	/* The request and its outcome are recorded. */
 	struct ras_event ev;
-	struct held h = { .raw = NULL };
 	char id[80];
 	bool is_new;
-	(void)h;
 	snprintf(id, sizeof(id), "%s:ctl%" PRIu64, prd.instance, ++prd.seq);
 	memset(&ev, 0, sizeof(ev));
 	snprintf(prd.eb.kind, sizeof(prd.eb.kind), "prd-control");
