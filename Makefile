@@ -115,16 +115,24 @@ ALL_OBJS += $(B)/obj/$(1:.c=.o)
 endef
 $(foreach c,$(BENCH_SRCS),$(eval $(call bench_template,$(c),$(notdir $(c:.c=)))))
 
-# ---- fuzz targets (clang libFuzzer; product sources compiled again by clang) --------
+# ---- fuzz targets (clang libFuzzer; product sources compiled once more by clang, -------
+# ---- instrumented, into one archive every target links) ------------------------------
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_B := build/fuzz
-FUZZ_FLAGS := -std=gnu11 -g -O1 -I. -D_GNU_SOURCE -DOPAL_RAS_VERSION=\"0.1\" \
+FUZZ_CFLAGS := -std=gnu11 -g -O1 -I. -D_GNU_SOURCE -DOPAL_RAS_VERSION=\"0.1\" \
 	-DSHARED_DATA_DIR=\"$(SHARED_DATA)\" -DOPAL_RAS_SRCDIR=\"$(CURDIR)\" $(PKG_CFLAGS) \
-	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+	-fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_LIB_SRCS := $(foreach m,$(filter-out cli opal-prd sim,$(MODULES)),$(SRCS_$(m)))
-$(FUZZ_B)/%: tests/fuzz/%.c $(FUZZ_LIB_SRCS)
+FUZZ_LIB_OBJS := $(FUZZ_LIB_SRCS:%.c=$(FUZZ_B)/obj/%.o)
+$(FUZZ_B)/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_LIB_SRCS) $(LDLIBS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+$(FUZZ_B)/libfuzzlib.a: $(FUZZ_LIB_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+$(FUZZ_B)/%: tests/fuzz/%.c $(FUZZ_B)/libfuzzlib.a
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_B)/libfuzzlib.a $(LDLIBS)
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(FUZZ_B)/%,$(FUZZ_SRCS))
 
 # ---- top-level targets --------------------------------------------------------------

@@ -425,6 +425,8 @@ static int cmd_read(const struct opts *o, const char *part)
 		len = o->ecc ? ecc_raw_size(o->size) : o->size;
 	else if (o->actual)
 		len = en->actual;
+	if (o->ecc && !ffs_entry_ecc(en))
+		fprintf(stderr, "%s: note: %s has no ECC; read raw\n", prog, en->name);
 	if (!(o->ecc && ffs_entry_ecc(en)) && strcmp(o->out_file, "-")) {
 		/* raw: stream through one reused buffer into a temporary file */
 		rc = read_raw_to_file(c.dev, en, len ? len : (o->actual ? 0 : en->size),
@@ -442,8 +444,6 @@ static int cmd_read(const struct opts *o, const char *part)
 			return rc == -EBADMSG ? EX_ECC : exit_for(rc);
 		}
 	}
-	if (o->ecc && !ffs_entry_ecc(en))
-		fprintf(stderr, "%s: note: %s has no ECC; read raw\n", prog, en->name);
 	if (o->size && o->ecc && r.len > o->size)
 		r.len = (size_t)o->size;
 	if (r.erased_tail)

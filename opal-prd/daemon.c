@@ -90,6 +90,7 @@ static const struct source_ops *const all_sources[] = {
 	&src_kmsg_ops,
 	&src_dump_ops,
 	&src_prd_ops,
+	&src_vpd_ops,
 	NULL,
 };
 
@@ -173,7 +174,8 @@ void daemon_reload(struct daemon *d)
 			e.msg);
 		return;
 	}
-	if (strcmp(nc.database, d->cfg.database) || strcmp(nc.root, d->cfg.root))
+	if ((ydoc_get(nc.doc, "database") && strcmp(nc.database, d->db_path)) ||
+	    (ydoc_get(nc.doc, "root") && strcmp(nc.root, d->root)))
 		log_warn("event=reload note=\"root and database changes need a restart\"");
 	daemon_flush(d);
 	stop_sources(d);
@@ -194,4 +196,6 @@ void daemon_handle_uevent(struct daemon *d, const struct uevent *u)
 {
 	elog_handle_uevent(d, u);
 	dump_handle_uevent(d, u);
+	vpd_handle_uevent(d, u);
+	kmsg_handle_uevent(d, u);
 }

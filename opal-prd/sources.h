@@ -11,11 +11,15 @@ extern const struct source_ops src_elog_ops;
 extern const struct source_ops src_kmsg_ops;
 extern const struct source_ops src_dump_ops;
 extern const struct source_ops src_prd_ops;
+extern const struct source_ops src_vpd_ops;
 
 /* A kernel uevent for the elog source (new log directories). */
 void elog_handle_uevent(struct daemon *d, const struct uevent *u);
 /* A kernel uevent for the dump source. */
 void dump_handle_uevent(struct daemon *d, const struct uevent *u);
+/* A kernel uevent for the VPD source (PCI add/remove) and the EEH tracker. */
+void vpd_handle_uevent(struct daemon *d, const struct uevent *u);
+void kmsg_handle_uevent(struct daemon *d, const struct uevent *u);
 /* Read every pending message of a uevent socket and dispatch it. */
 void daemon_uevent_drain(struct daemon *d, int fd);
 /* Every source that cares about uevents gets each message. */

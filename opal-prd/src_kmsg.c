@@ -28,6 +28,7 @@
 #include "common/timeutil.h"
 #include "eeh/eeh.h"
 #include "errlog/kmsg.h"
+#include "errlog/yaml_doc.h"
 #include "opal-prd/sources.h"
 
 #define KMSG_CURSOR "kmsg"
@@ -50,6 +51,9 @@ struct kmsg_src {
 	struct eeh_tracker eeh;
 	struct eeh_topology topo;
 	bool have_topo;
+	struct eeh_poller poller; /* eeh_pe_state of VFIO-owned PEs: the kernel says nothing */
+	bool have_poller;
+	int poll_timer;
 	struct eeh_event eev[4];
 	struct eeh_ras eras;
 	char text[KMSG_RECORD_MAX + 1];
@@ -317,18 +321,71 @@ static void read_boot(struct daemon *d)
 	}
 }
 
-/* PCI topology for linking EEH events to devices, locations and guests. */
+static void on_eeh_poll(struct loop *l, void *arg)
+{
+	struct daemon *d = arg;
+	(void)l;
+	if (!daemon_can_ingest(d) || !km.have_poller)
+		return;
+	size_t n = eeh_poller_poll(&km.poller, &km.eeh, time_now_us(), km.eev, 4);
+	if (n)
+		emit_eeh(d, n);
+}
+
+/* EEH recovery uevents (ERROR_EVENT=...) from the kernel. */
+void kmsg_handle_uevent(struct daemon *d, const struct uevent *u)
+{
+	char buf[4096];
+	size_t n = 0;
+	struct eeh_uevent eu;
+
+	if (!km.src || !km.src->running)
+		return;
+	for (size_t i = 0; i < u->n_keys; i++) {
+		size_t l = strlen(u->keys[i]);
+		if (n + l + 1 >= sizeof(buf))
+			break;
+		memcpy(buf + n, u->keys[i], l);
+		n += l;
+		buf[n++] = '\n';
+	}
+	if (eeh_uevent_parse(buf, n, &eu) != 1)
+		return;
+	size_t k = eeh_tracker_feed_uevent(&km.eeh, &eu, time_now_us(), km.eev, 4);
+	if (k)
+		emit_eeh(d, k);
+}
+
+/* PCI topology for linking EEH events to devices, locations and guests; polling of
+ * the VFIO-owned PEs (config eeh.poll_interval, default 5 s; 0 disables). */
 static void eeh_start(struct daemon *d)
 {
 	struct eeh_discover_opts o = { .root = d->root, .map_guests = true };
 	struct ras_err e;
 	int max = 5;
+	int64_t interval_us = 5ll * 1000000;
 
 	eeh_max_freezes_read(d->root, &max, NULL);
 	eeh_tracker_init(&km.eeh, max);
+	km.poll_timer = -1;
+	if (d->cfg.doc &&
+	    ydoc_duration(ydoc_path(d->cfg.doc, "eeh.poll_interval"), &interval_us, &e))
+		log_warn("source=kmsg event=bad_config error=\"%s\"", e.msg);
 	if (eeh_discover(&o, &km.topo, &e) == 0) {
 		km.have_topo = true;
 		km.eeh.topo = &km.topo;
+		if (interval_us > 0 &&
+		    eeh_poller_init(&km.poller, d->root, &km.topo, (int)(interval_us / 1000), &e) ==
+			    0 &&
+		    km.poller.n_pes > 0) {
+			km.have_poller = true;
+			km.poll_timer =
+				loop_timer_add(d->loop, interval_us, interval_us, on_eeh_poll, d);
+			log_info("source=kmsg event=eeh_polling pes=%zu interval_ms=%lld",
+				 km.poller.n_pes, (long long)(interval_us / 1000));
+		} else if (interval_us > 0) {
+			eeh_poller_free(&km.poller);
+		}
 	} else {
 		log_debug("source=kmsg event=no_pci_topology error=\"%s\"", e.msg);
 	}
@@ -352,6 +409,9 @@ static int kmsg_start(struct daemon *d, struct source *s)
 	if (rc) {
 		log_info("source=kmsg event=not_available path=%s error=\"%s\"", km.path,
 			 strerror(-rc));
+		if (km.have_poller)
+			eeh_poller_free(&km.poller);
+		km.have_poller = false;
 		if (km.have_topo)
 			eeh_topology_free(&km.topo);
 		km.have_topo = false;
@@ -368,6 +428,11 @@ static void kmsg_stop(struct daemon *d, struct source *s)
 	if (daemon_can_ingest(d) && !emit_reports(d))
 		save_cursor(d);
 	close_dev(d);
+	if (km.have_poller) {
+		eeh_poller_free(&km.poller);
+		loop_timer_set(d->loop, km.poll_timer, -1, 0);
+	}
+	km.have_poller = false;
 	if (km.have_topo)
 		eeh_topology_free(&km.topo);
 	km.have_topo = false;

@@ -17,49 +17,6 @@
 #include "common/timeutil.h"
 #include "errlog/store.h"
 
-const char vpd_db_schema[] =
-	"CREATE TABLE IF NOT EXISTS vpd_snapshots ("
-	" id INTEGER PRIMARY KEY,"
-	" taken_us INTEGER NOT NULL,"
-	" reason TEXT NOT NULL,"
-	" n_frus INTEGER NOT NULL,"
-	" n_changes INTEGER NOT NULL);"
-	"CREATE TABLE IF NOT EXISTS vpd_frus ("
-	" id INTEGER PRIMARY KEY,"
-	" location TEXT NOT NULL,"
-	" first_snap INTEGER NOT NULL REFERENCES vpd_snapshots(id),"
-	" last_snap INTEGER REFERENCES vpd_snapshots(id),"
-	" source TEXT NOT NULL,"
-	" node TEXT NOT NULL,"
-	" fru_type TEXT NOT NULL,"
-	" description TEXT NOT NULL,"
-	" part_number TEXT NOT NULL,"
-	" fru_number TEXT NOT NULL,"
-	" serial TEXT NOT NULL,"
-	" ccin TEXT NOT NULL,"
-	" ec_level TEXT NOT NULL,"
-	" fw_level TEXT NOT NULL);"
-	"CREATE UNIQUE INDEX IF NOT EXISTS vpd_frus_current ON vpd_frus(location)"
-	" WHERE last_snap IS NULL;"
-	"CREATE INDEX IF NOT EXISTS vpd_frus_span ON vpd_frus(first_snap, last_snap);"
-	"CREATE INDEX IF NOT EXISTS vpd_frus_location ON vpd_frus(location, first_snap);"
-	"CREATE INDEX IF NOT EXISTS vpd_frus_serial ON vpd_frus(serial);"
-	"CREATE TABLE IF NOT EXISTS vpd_fru_keywords ("
-	" fru_id INTEGER NOT NULL REFERENCES vpd_frus(id) ON DELETE CASCADE,"
-	" seq INTEGER NOT NULL,"
-	" keyword TEXT NOT NULL,"
-	" value TEXT NOT NULL,"
-	" PRIMARY KEY (fru_id, seq)) WITHOUT ROWID;"
-	"CREATE TABLE IF NOT EXISTS vpd_changes ("
-	" id INTEGER PRIMARY KEY,"
-	" snapshot_id INTEGER NOT NULL REFERENCES vpd_snapshots(id),"
-	" kind TEXT NOT NULL,"
-	" location TEXT NOT NULL,"
-	" old_fru INTEGER REFERENCES vpd_frus(id),"
-	" new_fru INTEGER REFERENCES vpd_frus(id));"
-	"CREATE INDEX IF NOT EXISTS vpd_changes_location ON vpd_changes(location, snapshot_id);"
-	"CREATE INDEX IF NOT EXISTS vpd_changes_snapshot ON vpd_changes(snapshot_id);";
-
 static int db_err(struct ras_err *e, sqlite3 *db, const char *what)
 {
 	int code = sqlite3_errcode(db);
@@ -70,10 +27,15 @@ static int db_err(struct ras_err *e, sqlite3 *db, const char *what)
 			"vpd database: %s: %s", what, sqlite3_errmsg(db));
 }
 
+static bool tables_exist(sqlite3 *db);
+
+/* The tables are created by the store's migration 3 (errlog/store_schema.c). */
 int vpd_db_prepare(sqlite3 *db, struct ras_err *e)
 {
-	if (sqlite3_exec(db, vpd_db_schema, NULL, NULL, NULL) != SQLITE_OK)
-		return db_err(e, db, "creating the snapshot tables");
+	if (!tables_exist(db))
+		return ras_errf(e, -ENOENT,
+				"vpd database: no snapshot tables (open it with the store, which "
+				"migrates the schema)");
 	return 0;
 }
 

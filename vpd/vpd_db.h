@@ -23,7 +23,6 @@ struct sqlite3;
 struct store;
 
 /* The DDL of the snapshot tables (CREATE ... IF NOT EXISTS). */
-extern const char vpd_db_schema[];
 
 /* Create the snapshot tables on this connection if they are missing. */
 int vpd_db_prepare(struct sqlite3 *db, struct ras_err *e);

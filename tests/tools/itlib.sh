@@ -42,7 +42,7 @@ sim_start() {
 	"$OPAL_RAS_BIN/opal-sim" init "$ROOT" || fail "opal-sim init"
 	"$OPAL_RAS_BIN/opal-sim" run "$ROOT" --quiet "$@" 2>"$T/sim.log" &
 	SIM_PID=$!
-	wait_for 10 test -S "$ROOT/dev/kmsg" || fail "opal-sim run did not come up"
+	wait_for 20 test -e "$ROOT/.sim/run.ready" || fail "opal-sim run did not come up"
 }
 
 # prd_start [ARGS]: start the daemon in the foreground (background job), wait for its socket.

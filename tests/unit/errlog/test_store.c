@@ -470,3 +470,50 @@ Test(event, severity_names)
 	cr_assert(RAS_SEV_INFO < RAS_SEV_WARNING && RAS_SEV_WARNING < RAS_SEV_ERROR &&
 		  RAS_SEV_ERROR < RAS_SEV_CRITICAL);
 }
+
+#include "errlog/store_internal.h"
+
+Test(store, migrates_every_version_up_from_the_first)
+{
+	/* A database as the first release wrote it (migration 1 only, with an event), then
+	 * opened by this version: every later migration applies and the data stays. */
+	for (int from = 1; from < store_schema_version; from++) {
+		sqlite3 *db;
+		char sql[64], cmd[200];
+		snprintf(cmd, sizeof(cmd), "rm -rf %s/sub && mkdir -p %s/sub", dir, dir);
+		cr_assert_eq(system(cmd), 0);
+		cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+		for (int v = 0; v < from; v++)
+			cr_assert_eq(sqlite3_exec(db, store_migrations[v], NULL, NULL, NULL), SQLITE_OK,
+				     "migration %d", v + 1);
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", from);
+		cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+		cr_assert_eq(sqlite3_exec(db,
+					  "INSERT INTO events (source, kind, dedupe_key, time_us,"
+					  " logged_us, severity) VALUES ('t', 'pel', 'old', 1, 1, 2)",
+					  NULL, NULL, NULL),
+			     SQLITE_OK);
+		sqlite3_close(db);
+		struct store *s;
+		struct ras_err e;
+		cr_assert_eq(store_open(path, STORE_RDONLY, &s, &e), -EPROTO,
+			     "readers do not migrate: %s", e.msg);
+		s = open_rw();
+		sqlite3_stmt *st;
+		sqlite3_prepare_v2((sqlite3 *)store_sqlite(s),
+				   "SELECT (SELECT user_version FROM pragma_user_version),"
+				   " (SELECT count(*) FROM events),"
+				   " (SELECT count(*) FROM sqlite_master WHERE name IN"
+				   " ('hook_runs', 'vpd_frus'))",
+				   -1, &st, NULL);
+		cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+		cr_assert_eq(sqlite3_column_int(st, 0), store_schema_version, "from %d", from);
+		cr_assert_eq(sqlite3_column_int(st, 1), 1, "the old event survived");
+		cr_assert_eq(sqlite3_column_int(st, 2), 2, "later tables exist");
+		sqlite3_finalize(st);
+		bool n;
+		add(s, "new", "mce", RAS_SEV_ERROR, T0, NULL, NULL, false, &n);
+		cr_assert(n);
+		store_close(s);
+	}
+}
