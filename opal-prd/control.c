@@ -5,6 +5,8 @@
  *   status   per-source counters, last commit, lag (anyone who can connect)
  *   flush    process everything pending now and commit (root only)
  *   reload   re-read the configuration (root only; same as SIGHUP)
+ *   occ reset|enable|disable|process-error [CHIP], pm-complex reset [CHIP]
+ *            PRD control (root only; src_prd.c answers, skiboot opal-prd compatible)
  * The peer's credentials come from SO_PEERCRED, never from the message. The socket is
  * 0666 so unprivileged users get status; mutating commands check the uid.
  */
@@ -117,8 +119,17 @@ static void on_client(struct daemon *d, int c)
 			daemon_kick(d);
 			fputs("{\"reload\":\"scheduled\"}\n", f);
 		}
+	} else if (!strncmp(cmd, "occ ", 4) || !strncmp(cmd, "pm-complex ", 11)) {
+		if (cred.uid != 0) {
+			reply_error(f, "permission denied: only root may run PRD control commands");
+		} else {
+			struct json_writer w;
+			json_init(&w, f, false);
+			prd_control(d, cmd, &w);
+			json_end_doc(&w);
+		}
 	} else {
-		reply_error(f, "unknown command (status, flush, reload)");
+		reply_error(f, "unknown command (status, flush, reload, occ, pm-complex)");
 	}
 	fclose(f);
 }

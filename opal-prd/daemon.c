@@ -89,6 +89,7 @@ static const struct source_ops *const all_sources[] = {
 	&src_elog_ops,
 	&src_kmsg_ops,
 	&src_dump_ops,
+	&src_prd_ops,
 	&src_vpd_ops,
 	&src_sel_ops,
 	NULL,
@@ -104,6 +105,8 @@ static bool source_enabled(const struct daemon *d, const struct source_ops *o)
 		return d->cfg.dump_enabled;
 	if (!strcmp(o->name, "sel"))
 		return sel_source_wanted(d);
+	if (!strcmp(o->name, "prd"))
+		return prd_source_enabled(d);
 	return true;
 }
 

@@ -33,10 +33,14 @@ static const char usage[] =
 	"  --config FILE   configuration (default /etc/opal-ras/opal-ras.yaml, optional)\n"
 	"  --foreground    do not detach (systemd runs it this way)\n"
 	"  --debug         verbose logging\n\n"
+	"PRD control (sent to the running daemon, as skiboot's opal-prd):\n"
+	"  opal-prd [--root DIR] occ reset|enable|disable|process-error [CHIP]   (BMC systems)\n"
+	"  opal-prd [--root DIR] pm-complex reset [CHIP]                         (FSP systems)\n\n"
 	"Examples:\n"
 	"  opal-prd --foreground\n"
 	"  opal-prd --root /tmp/simroot --db /tmp/ras.db --foreground\n"
-	"  opal-elog status          # ask the running daemon how it is doing\n";
+	"  opal-elog status          # ask the running daemon how it is doing\n"
+	"  opal-prd occ reset 0      # reset the OCC of chip 0 (exit 0 ok, 1 failed/refused)\n";
 
 static void on_signal(struct loop *l, int fd, uint32_t events, void *arg)
 {
@@ -99,6 +103,8 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
+	if (optind < argc && (!strcmp(argv[optind], "occ") || !strcmp(argv[optind], "pm-complex")))
+		return prd_client_main(root, argc - optind, argv + optind);
 	if (optind < argc) {
 		fprintf(stderr, "opal-prd: unexpected argument \"%s\"\n%s", argv[optind], usage);
 		return 2;

@@ -10,6 +10,7 @@
 extern const struct source_ops src_elog_ops;
 extern const struct source_ops src_kmsg_ops;
 extern const struct source_ops src_dump_ops;
+extern const struct source_ops src_prd_ops;
 extern const struct source_ops src_vpd_ops;
 extern const struct source_ops src_sel_ops;
 
@@ -28,6 +29,13 @@ void kmsg_handle_uevent(struct daemon *d, const struct uevent *u);
 void daemon_uevent_drain(struct daemon *d, int fd);
 /* Every source that cares about uevents gets each message. */
 void daemon_handle_uevent(struct daemon *d, const struct uevent *u);
+
+/* PRD source (src_prd.c): config prd.enabled (default true); a control command line
+ * ("occ reset 0", "pm-complex reset 1" ...) answered as one JSON object on w. */
+bool prd_source_enabled(const struct daemon *d);
+int prd_control(struct daemon *d, const char *line, struct json_writer *w);
+/* opal-prd occ|pm-complex ...: the client side (prd_client.c); returns the exit status. */
+int prd_client_main(const char *root, int argc, char **argv);
 
 /* The control socket (control.c). */
 int control_start(struct daemon *d);

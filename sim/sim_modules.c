@@ -16,6 +16,7 @@ extern const struct sim_module sim_module_dump;
 extern const struct sim_module sim_module_flash;
 extern const struct sim_module sim_module_pci;
 extern const struct sim_module sim_module_vpd;
+extern const struct sim_module sim_module_prd;
 
 const struct sim_module *const sim_modules[] = {
 	&sim_module_elog,
@@ -24,5 +25,6 @@ const struct sim_module *const sim_modules[] = {
 	&sim_module_flash,
 	&sim_module_pci,
 	&sim_module_vpd,
+	&sim_module_prd,
 	NULL,
 };
