@@ -196,7 +196,8 @@ install: all
 	for m in $(wildcard docs/man/*.1); do install -m 0644 $$m $(DESTDIR)$(PREFIX)/share/man/man1/; done
 	for f in $(wildcard etc/*.yaml); do install -m 0644 $$f $(DESTDIR)/etc/opal-ras/; done
 	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system
-	install -m 0644 etc/opal-prd.service $(DESTDIR)$(PREFIX)/lib/systemd/system/
+	sed 's|/usr/local/sbin/|$(PREFIX)/sbin/|' etc/opal-prd.service \
+		>$(DESTDIR)$(PREFIX)/lib/systemd/system/opal-prd.service
 	if [ -d etc/hooks ]; then install -d $(DESTDIR)/etc/opal-ras/hooks; \
 		for f in etc/hooks/*; do install -m 0755 $$f $(DESTDIR)/etc/opal-ras/hooks/; done; fi
 
