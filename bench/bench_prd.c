@@ -185,7 +185,7 @@ int main(void)
 		if (!pass)
 			printf("prd: peak RSS during the storm: %ld kB\n", rss_kb(pid, "VmHWM:"));
 		stop_daemon(pid);
-		snprintf(cmd, sizeof(cmd), "rm -rf %s/sys/firmware/opal/elog/*", root);
+		snprintf(cmd, sizeof(cmd), "rm -rf %s && mkdir -p %s", elog, elog);
 		if (system(cmd) != 0)
 			return 1;
 	}

@@ -278,6 +278,11 @@ sqlite3 *store_sqlite(struct store *s)
 	return s->db;
 }
 
+void store_release_memory(struct store *s)
+{
+	sqlite3_db_release_memory(s->db);
+}
+
 const char *store_path(struct store *s)
 {
 	return s->path;

@@ -49,6 +49,10 @@ int store_find_dedupe(struct store *s, const char *key, int64_t *id, struct ras_
 int store_cursor_get(struct store *s, const char *name, char *out, size_t n, struct ras_err *e);
 int store_cursor_set(struct store *s, const char *name, const char *value, struct ras_err *e);
 
+/* Give back the page cache (an idle daemon keeps a small footprint; a storm grows it
+ * again as needed). */
+void store_release_memory(struct store *s);
+
 /* The connection, for modules that keep their own detail tables and queries. */
 struct sqlite3;
 struct sqlite3 *store_sqlite(struct store *s);

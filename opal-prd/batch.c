@@ -169,6 +169,9 @@ int daemon_commit(struct daemon *d)
 		store_failed(d, rc, e.msg);
 		return rc;
 	}
+	/* A trickle, not a storm: keep the idle footprint small. */
+	if (d->batch_n < 16)
+		store_release_memory(d->store);
 	d->in_batch = false;
 	d->batch_n = 0;
 	d->commits++;
