@@ -33,7 +33,7 @@ static const char *const stmt_sql[ST__COUNT] = {
 	[ST_FIND_DEDUPE] = "SELECT id FROM events WHERE dedupe_key = ?1",
 	[ST_INSERT_CALLOUT] = "INSERT INTO callouts (event_id, seq, priority, location, part,"
 			      " serial, ccin, fru_kind) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-	[ST_INSERT_OUTBOX] = "INSERT OR IGNORE INTO outbox (event_id, target, updated_us)"
+	[ST_INSERT_OUTBOX] = "INSERT INTO outbox (event_id, target, updated_us)"
 			     " VALUES (?1, ?2, ?3)",
 	[ST_CURSOR_GET] = "SELECT value FROM cursors WHERE name = ?1",
 	[ST_CURSOR_SET] = "INSERT INTO cursors (name, value, updated_us) VALUES (?1, ?2, ?3)"

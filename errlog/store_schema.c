@@ -55,8 +55,8 @@ const char *const store_migrations[] = {
 	" state TEXT NOT NULL DEFAULT 'pending',"
 	" attempts INTEGER NOT NULL DEFAULT 0,"
 	" next_us INTEGER NOT NULL DEFAULT 0,"
-	" updated_us INTEGER NOT NULL DEFAULT 0,"
-	" UNIQUE (event_id, target));"
+	" updated_us INTEGER NOT NULL DEFAULT 0);" /* one row per (event, target): rows
+						     * are written only with a new event */
 	"CREATE INDEX outbox_pending ON outbox(state, next_us);"
 	"CREATE TABLE event_history ("
 	" event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,"
