@@ -29,6 +29,7 @@
 #include "common/path.h"
 #include "common/timeutil.h"
 #include "errlog/pel_encode.h"
+#include "bench/bench_util.h"
 
 static char root[128], db[160], bin[512], config[200];
 
@@ -164,9 +165,10 @@ int main(void)
 			fprintf(cf, "hooks:\n  - name: slow\n    match: {}\n"
 				    "    command: [\"/bin/sleep\", \"10\"]\n    timeout: 60s\n");
 			fclose(cf);
-			snprintf(cmd, sizeof(cmd), "rm -f %s %s-wal %s-shm", db, db, db);
-			if (system(cmd) != 0)
-				return 1;
+			for (int k = 0; k < 3; k++) {
+				snprintf(cmd, sizeof(cmd), "%s%s", db, k == 0 ? "" : k == 1 ? "-wal" : "-shm");
+				unlink(cmd);
+			}
 		}
 		for (long i = 0; i < storm; i++) {
 			snprintf(name, sizeof(name), "0x%08lx", 0x50000000ul + (unsigned long)i);
@@ -185,8 +187,7 @@ int main(void)
 		if (!pass)
 			printf("prd: peak RSS during the storm: %ld kB\n", rss_kb(pid, "VmHWM:"));
 		stop_daemon(pid);
-		snprintf(cmd, sizeof(cmd), "rm -rf %s && mkdir -p %s", elog, elog);
-		if (system(cmd) != 0)
+		if (bench_rm_tree(elog) || mkdir_p(elog, 0755))
 			return 1;
 	}
 	printf("prd: ingest with the sleeping hook at %.0f%% of the rate without hooks\n",
@@ -252,6 +253,5 @@ int main(void)
 	       idle_s, rss_kb(pid, "VmRSS:"), w1 - w0 - 1, (long long)idle_s / 10, 10,
 	       cs1 - cs0);
 	stop_daemon(pid);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s %s", root, dbdir);
-	return system(cmd) == 0 ? 0 : 1;
+	return bench_rm_tree(root) || bench_rm_tree(dbdir) ? 1 : 0;
 }

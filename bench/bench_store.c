@@ -19,6 +19,7 @@
 #include "common/timeutil.h"
 #include "errlog/store.h"
 #include "errlog/store_query.h"
+#include "bench/bench_util.h"
 
 static const char *const subsystems[] = { "Memory subsystem", "Processor subsystem",
 					   "I/O subsystem", "Power/Cooling subsystem",
@@ -182,7 +183,5 @@ int main(void)
 		queries(s, path, have, t0);
 	}
 	store_close(s);
-	char cmd[160];
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	return system(cmd) == 0 ? 0 : 1;
+	return bench_rm_tree(dir) ? 1 : 0;
 }

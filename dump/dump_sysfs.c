@@ -123,7 +123,7 @@ static int dump_dir(const char *root, char *out, size_t n, struct ras_err *e)
 	if (stat(out, &st) < 0 || !S_ISDIR(st.st_mode))
 		return ras_errf(
 			e, -EOPNOTSUPP,
-			"platform dumps are not supported on this system (%s does not exist)", out);
+			"platform dumps are not supported on this system: %s does not exist", out);
 	return 0;
 }
 
@@ -292,7 +292,7 @@ int dump_initiate(const char *root, struct ras_err *e)
 	if (access(path, F_OK) < 0)
 		return ras_errf(e, -EOPNOTSUPP,
 				"initiating a service-processor dump is not supported on this "
-				"system (%s does not exist)",
+				"system: %s does not exist",
 				path);
 	return file_write_str(path, "1\n", e);
 }

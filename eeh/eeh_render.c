@@ -347,7 +347,7 @@ void eeh_render_stats(FILE *f, const struct eeh_proc_stats *s, int max_freezes,
 			"PowerNV)\n",
 			(unsigned long long)s->slot_resets);
 	} else {
-		fprintf(f, "EEH not available on this system (no /proc/powerpc/eeh)\n");
+		fprintf(f, "EEH not available on this system: no /proc/powerpc/eeh\n");
 	}
 	fprintf(f, "eeh_max_freezes: %d (%s)\n", max_freezes,
 		max_from_kernel ? "from debugfs" : "kernel default; debugfs not readable");
