@@ -125,6 +125,15 @@ int loop_timer_set(struct loop *l, int id, int64_t first_us, int64_t interval_us
 	return timerfd_settime(l->w[id].fd, 0, &its, NULL) < 0 ? -errno : 0;
 }
 
+void loop_timer_del(struct loop *l, int id)
+{
+	if (id < 0 || id >= LOOP_MAX_WATCH || !l->w[id].used || !l->w[id].tcb)
+		return;
+	epoll_ctl(l->ep, EPOLL_CTL_DEL, l->w[id].fd, NULL);
+	close(l->w[id].fd);
+	l->w[id].used = false;
+}
+
 void loop_set_idle(struct loop *l, loop_idle_cb cb, void *arg)
 {
 	l->idle = cb;

@@ -26,6 +26,9 @@ void loop_del_fd(struct loop *l, int fd);
 int loop_timer_add(struct loop *l, int64_t first_us, int64_t interval_us, loop_timer_cb cb,
 		   void *arg);
 int loop_timer_set(struct loop *l, int id, int64_t first_us, int64_t interval_us);
+/* Remove a timer (ids < 0 are ignored): stopped sources give theirs back, so a
+ * configuration reload does not accumulate timers. */
+void loop_timer_del(struct loop *l, int id);
 void loop_set_idle(struct loop *l, loop_idle_cb cb, void *arg);
 /* Run until loop_stop(); returns 0 or negative errno. */
 int loop_run(struct loop *l);

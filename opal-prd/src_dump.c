@@ -114,7 +114,8 @@ static void notice(struct daemon *d, const struct dump_entry *en)
 		.severity = RAS_SEV_ERROR, .source_severity = -1, .subsystem = "platform dump",
 		.summary = summary, .serviceable = true, .attrs = at, .n_attrs = 4,
 	};
-	snprintf(key, sizeof(key), "dump-notice:%" PRIu32 ":%" PRIu32 ":%" PRIu64, en->type,
+	/* Same spelling as the dump module's keys ("dump:0x2:0x5:<size>"). */
+	snprintf(key, sizeof(key), "dump-notice:0x%" PRIx32 ":0x%" PRIx32 ":%" PRIu64, en->type,
 		 en->id, en->size);
 	snprintf(size, sizeof(size), "%" PRIu64, en->size);
 	snprintf(type, sizeof(type), "0x%" PRIx32, en->type);
@@ -297,6 +298,7 @@ static void dump_stop(struct daemon *d, struct source *s)
 		loop_del_fd(d->loop, ds.ino);
 		close(ds.ino);
 	}
+	loop_timer_del(d->loop, ds.rescan_timer);
 	namemap_free(&ds.names);
 	s->running = false;
 }

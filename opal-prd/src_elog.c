@@ -336,11 +336,15 @@ static int elog_start(struct daemon *d, struct source *s)
 
 static void elog_stop(struct daemon *d, struct source *s)
 {
-	(void)d;
-	if (elog.ino >= 0)
+	if (elog.ino >= 0) {
+		loop_del_fd(d->loop, elog.ino);
 		close(elog.ino);
-	if (elog.nl >= 0)
+	}
+	if (elog.nl >= 0) {
+		loop_del_fd(d->loop, elog.nl);
 		close(elog.nl);
+	}
+	loop_timer_del(d->loop, elog.rescan_timer);
 	if (elog.dirfd >= 0)
 		close(elog.dirfd);
 	namemap_free(&elog.names);

@@ -412,6 +412,8 @@ static int kmsg_start(struct daemon *d, struct source *s)
 		if (km.have_poller)
 			eeh_poller_free(&km.poller);
 		km.have_poller = false;
+		loop_timer_del(d->loop, km.poll_timer);
+		loop_timer_del(d->loop, km.flush_timer);
 		if (km.have_topo)
 			eeh_topology_free(&km.topo);
 		km.have_topo = false;
@@ -428,11 +430,11 @@ static void kmsg_stop(struct daemon *d, struct source *s)
 	if (daemon_can_ingest(d) && !emit_reports(d))
 		save_cursor(d);
 	close_dev(d);
-	if (km.have_poller) {
+	if (km.have_poller)
 		eeh_poller_free(&km.poller);
-		loop_timer_set(d->loop, km.poll_timer, -1, 0);
-	}
 	km.have_poller = false;
+	loop_timer_del(d->loop, km.poll_timer);
+	loop_timer_del(d->loop, km.flush_timer);
 	if (km.have_topo)
 		eeh_topology_free(&km.topo);
 	km.have_topo = false;

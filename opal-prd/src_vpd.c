@@ -83,7 +83,7 @@ static int vpd_start(struct daemon *d, struct source *s)
 
 static void vpd_stop(struct daemon *d, struct source *s)
 {
-	(void)d;
+	loop_timer_del(d->loop, vs.timer);
 	vpd_inventory_free(&vs.cache);
 	s->running = false;
 }
