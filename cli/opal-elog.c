@@ -8,6 +8,7 @@
 
 #include "cli/elog.h"
 #include "cli/elog_cmds.h"
+#include "common/fileio.h"
 
 static const struct elog_cmd cmds[] = {
 	{ "parse", cmd_elog_parse, "decode PELs from files or a sysfs tree" },
@@ -43,6 +44,7 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+	stdout_buffer_large();
 	if (argc < 2) {
 		usage(stderr);
 		return ELOG_EXIT_USAGE;

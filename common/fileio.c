@@ -228,3 +228,11 @@ int file_write_atomic(const char *path, const void *buf, size_t len, unsigned mo
 		return ras_errf(e, rc, "%s: fsync of directory: %s", path, strerror(-rc));
 	return 0;
 }
+
+void stdout_buffer_large(void)
+{
+	static char buf[1 << 16];
+
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, buf, _IOFBF, sizeof(buf));
+}

@@ -48,4 +48,11 @@ int fsync_parent_dir(const char *path);
 int file_write_atomic(const char *path, const void *buf, size_t len, unsigned mode,
 		      struct ras_err *e);
 
+/*
+ * Give stdout a 64 KiB buffer when it is a file or a pipe. glibc sizes the buffer from
+ * st_blksize (4 KiB), so a renderer producing megabytes would make one write(2) per 4 KiB;
+ * a terminal keeps its line buffering. Call before the first output.
+ */
+void stdout_buffer_large(void);
+
 #endif

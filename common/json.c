@@ -236,12 +236,31 @@ void json_keyn(struct json_writer *w, const char *key, size_t n)
 {
 	size_t i;
 
-	before_value(w);
-	putc_unlocked('"', w->f);
 	/* keys are nearly always plain literals: checked a word at a time, then copied */
 	i = plain_run8((const unsigned char *)key, n);
 	while (i < n && plain((unsigned char)key[i]))
 		i++;
+#ifdef __GLIBC__
+	/* compact output with room in the buffer: ',"key":' stored in one go */
+	if (i == n && !w->pretty && !w->after_key && w->depth > 0 &&
+	    (size_t)(w->f->_IO_write_end - w->f->_IO_write_ptr) >= n + 4) {
+		char *p = w->f->_IO_write_ptr;
+
+		if (w->need_comma[w->depth])
+			*p++ = ',';
+		w->need_comma[w->depth] = true;
+		*p++ = '"';
+		memcpy(p, key, n);
+		p += n;
+		*p++ = '"';
+		*p++ = ':';
+		w->f->_IO_write_ptr = p;
+		w->after_key = true;
+		return;
+	}
+#endif
+	before_value(w);
+	putc_unlocked('"', w->f);
 	if (i < n)
 		json_escape_to(w->f, key, n);
 	else

@@ -150,3 +150,55 @@ Test(json_fast, keys_every_length_and_position)
 		}
 	}
 }
+
+static void w_nested(struct json_writer *w, const void *a)
+{
+	json_obj_begin(w);
+	json_kstr(w, "first", "a");
+	json_key(w, "list");
+	json_arr_begin(w);
+	for (int i = 0; i < 3; i++) {
+		json_obj_begin(w);
+		json_kint(w, "i", i);
+		json_kbool(w, "a_rather_long_key_name_here", i & 1);
+		json_obj_end(w);
+	}
+	json_arr_end(w);
+	json_key(w, "empty");
+	json_obj_begin(w);
+	json_obj_end(w);
+	json_kstr(w, "last", "z");
+	json_obj_end(w);
+}
+
+/*
+ * Keys are stored straight into the stdio buffer when it has room and go through stdio
+ * when it has not: a 7-byte buffer crosses its end at every offset; the bytes must equal
+ * those written through a memory stream.
+ */
+Test(json_fast, keys_at_buffer_boundaries)
+{
+	static const char want[] =
+		"{\"first\":\"a\",\"list\":[{\"i\":0,\"a_rather_long_key_name_here\":"
+		"false},{\"i\":1,\"a_rather_long_key_name_here\":true},{\"i\":2,"
+		"\"a_rather_long_key_name_here\":false}],\"empty\":{},\"last\":\"z\"}";
+	char *mem = emit(w_nested, NULL);
+	cr_assert_str_eq(mem, want);
+	free(mem);
+
+	for (size_t bufsz = 1; bufsz <= 40; bufsz++) {
+		char path[] = "/tmp/json-fast-XXXXXX", got[512] = { 0 }, sbuf[64];
+		int fd = mkstemp(path);
+		FILE *f = fdopen(fd, "w+");
+		struct json_writer w;
+
+		setvbuf(f, sbuf, _IOFBF, bufsz);
+		json_init(&w, f, false);
+		w_nested(&w, NULL);
+		fflush(f);
+		cr_assert_eq(pread(fd, got, sizeof(got) - 1, 0), (ssize_t)strlen(want));
+		cr_assert_str_eq(got, want, "buffer of %zu bytes", bufsz);
+		fclose(f);
+		unlink(path);
+	}
+}
