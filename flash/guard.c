@@ -137,78 +137,8 @@ static const struct unit p9_units[] = {
 	{ 0x47, "SMPGROUP" },
 };
 
-/* P10 target types (hostboot P10 enumeration: the P9 ids plus the P10 units). */
-static const struct unit p10_units[] = {
-	{ 0x00, "NA" },
-	{ 0x01, "Sys" },
-	{ 0x02, "Node" },
-	{ 0x03, "DIMM" },
-	{ 0x04, "Membuf" },
-	{ 0x05, "Proc" },
-	{ 0x06, "EX" },
-	{ 0x07, "Core" },
-	{ 0x08, "L2" },
-	{ 0x09, "L3" },
-	{ 0x0A, "L4" },
-	{ 0x0B, "MCS" },
-	{ 0x0D, "MBA" },
-	{ 0x0E, "XBUS" },
-	{ 0x0F, "ABUS" },
-	{ 0x10, "PCI" },
-	{ 0x11, "DPSS" },
-	{ 0x12, "APSS" },
-	{ 0x13, "OCC" },
-	{ 0x14, "PSI" },
-	{ 0x15, "FSP" },
-	{ 0x16, "PNOR" },
-	{ 0x17, "OSC" },
-	{ 0x18, "TODCLK" },
-	{ 0x19, "CONTROL_NODE" },
-	{ 0x1A, "OSCREFCLK" },
-	{ 0x1B, "OSCPCICLK" },
-	{ 0x1C, "REFCLKENDPT" },
-	{ 0x1D, "PCICLKENDPT" },
-	{ 0x1E, "NX" },
-	{ 0x1F, "PORE" },
-	{ 0x20, "PCIESWITCH" },
-	{ 0x21, "CAPP" },
-	{ 0x22, "FSI" },
-	{ 0x23, "EQ" },
-	{ 0x24, "MCA" },
-	{ 0x25, "MCBIST" },
-	{ 0x26, "MI" },
-	{ 0x27, "DMI" },
-	{ 0x28, "OBUS" },
-	{ 0x2A, "SBE" },
-	{ 0x2B, "PPE" },
-	{ 0x2C, "PERV" },
-	{ 0x2D, "PEC" },
-	{ 0x2E, "PHB" },
-	{ 0x2F, "SYSREFCLKENDPT" },
-	{ 0x30, "MFREFCLKENDPT" },
-	{ 0x31, "TPM" },
-	{ 0x32, "SP" },
-	{ 0x33, "UART" },
-	{ 0x34, "PS" },
-	{ 0x35, "FAN" },
-	{ 0x36, "VRM" },
-	{ 0x37, "USB" },
-	{ 0x38, "ETH" },
-	{ 0x39, "PANEL" },
-	{ 0x3A, "BMC" },
-	{ 0x3B, "FLASH" },
-	{ 0x3C, "SEEPROM" },
-	{ 0x3D, "TMP" },
-	{ 0x3E, "GPIO_EXPANDER" },
-	{ 0x3F, "POWER_SEQUENCER" },
-	{ 0x40, "RTC" },
-	{ 0x41, "FANCTLR" },
-	{ 0x42, "OBUS_BRICK" },
-	{ 0x43, "NPU" },
-	{ 0x44, "MC" },
-	{ 0x45, "TEST_FAIL" },
-	{ 0x46, "MFREFCLK" },
-	{ 0x47, "SMPGROUP" },
+/* P10 target types: hostboot's P10 enumeration is the P9 one plus these units. */
+static const struct unit p10_extra_units[] = {
 	{ 0x48, "OMI" },
 	{ 0x49, "MCC" },
 	{ 0x4A, "OMIC" },
@@ -227,40 +157,44 @@ static const struct unit p10_units[] = {
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
-static const struct unit *table(enum guard_chip c, size_t *n)
+/* The unit tables of a chip: one, or P9's followed by P10's own (returns how many). */
+static size_t tables(enum guard_chip c, const struct unit *t[2], size_t n[2])
 {
 	switch (c) {
 	case GUARD_P8:
-		*n = N(p8_units);
-		return p8_units;
+		t[0] = p8_units, n[0] = N(p8_units);
+		return 1;
 	case GUARD_P10:
-		*n = N(p10_units);
-		return p10_units;
+		t[0] = p9_units, n[0] = N(p9_units);
+		t[1] = p10_extra_units, n[1] = N(p10_extra_units);
+		return 2;
 	default:
-		*n = N(p9_units);
-		return p9_units;
+		t[0] = p9_units, n[0] = N(p9_units);
+		return 1;
 	}
 }
 
 const char *guard_unit_name(enum guard_chip c, uint8_t type)
 {
-	size_t n;
-	const struct unit *u = table(c, &n);
+	const struct unit *t[2];
+	size_t n[2], nt = tables(c, t, n);
 
-	for (size_t i = 0; i < n; i++)
-		if (u[i].type == type)
-			return u[i].name;
+	for (size_t k = 0; k < nt; k++)
+		for (size_t i = 0; i < n[k]; i++)
+			if (t[k][i].type == type)
+				return t[k][i].name;
 	return NULL;
 }
 
 int guard_unit_find(enum guard_chip c, const char *name, size_t len)
 {
-	size_t n;
-	const struct unit *u = table(c, &n);
+	const struct unit *t[2];
+	size_t n[2], nt = tables(c, t, n);
 
-	for (size_t i = 0; i < n; i++)
-		if (strlen(u[i].name) == len && !strncasecmp(u[i].name, name, len))
-			return u[i].type;
+	for (size_t k = 0; k < nt; k++)
+		for (size_t i = 0; i < n[k]; i++)
+			if (strlen(t[k][i].name) == len && !strncasecmp(t[k][i].name, name, len))
+				return t[k][i].type;
 	return -1;
 }
 

@@ -156,6 +156,16 @@ Test(guard, path_parsing_and_tables)
 	cr_assert_eq(guard_path_parse("/Sys0/Node0/Proc0/MCS3", GUARD_P8, &r, &e), 0);
 	cr_assert_eq(r.el[3].type, 0x0B);
 	cr_assert_eq(guard_path_parse("/Sys0/Node0/Proc0/OMI3", GUARD_P10, &r, &e), 0);
+	cr_assert_eq(r.el[3].type, 0x48);
+	cr_assert_eq(guard_path_parse("/Sys0/Node0/Proc0/OMI3", GUARD_P9, &r, &e), -EINVAL,
+		     "OMI is a P10 unit");
+	/* P10 has P9's units too, and its own */
+	cr_assert_str_eq(guard_unit_name(GUARD_P10, 0x07), "Core");
+	cr_assert_str_eq(guard_unit_name(GUARD_P10, 0x55), "GENERIC_I2C_DEVICE");
+	cr_assert_null(guard_unit_name(GUARD_P9, 0x55));
+	cr_assert_null(guard_unit_name(GUARD_P10, 0x56));
+	cr_assert_eq(guard_unit_find(GUARD_P10, "pmic", 4), 0x4E);
+	cr_assert_eq(guard_unit_find(GUARD_P10, "EQ", 2), 0x23);
 	cr_assert_eq(guard_path_parse("/Sys0/Node256", GUARD_P9, &r, &e), -EINVAL);
 	cr_assert_eq(guard_path_parse("Sys0", GUARD_P9, &r, &e), -EINVAL);
 	cr_assert_eq(guard_path_parse("/Sys", GUARD_P9, &r, &e), -EINVAL);
