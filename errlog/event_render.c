@@ -115,6 +115,27 @@ static int json_delivery(const struct stored_delivery *d, void *arg)
 	return 0;
 }
 
+static int json_forward(const struct stored_forward *f, void *arg)
+{
+	struct json_writer *w = arg;
+	char t[48];
+	json_obj_begin(w);
+	json_kstr(w, "target", f->target);
+	json_kstr(w, "class", f->cls);
+	json_kstr(w, "action", f->action);
+	json_kstr(w, "socket", f->socket);
+	json_kstr(w, "guest", f->guest);
+	json_kstr(w, "device", f->device);
+	json_kint(w, "attempt", f->attempt);
+	json_kint(w, "started_us", f->started_us);
+	json_kstr(w, "started", time_format_iso_us(f->started_us, t, sizeof(t)));
+	json_kint(w, "latency_us", f->latency_us);
+	json_kstr(w, "result", f->result);
+	json_kstr(w, "error", f->error);
+	json_obj_end(w);
+	return 0;
+}
+
 void event_render_json(struct json_writer *w, const struct stored_event *ev, struct store *s)
 {
 	char t[48];
@@ -167,6 +188,10 @@ void event_render_json(struct json_writer *w, const struct stored_event *ev, str
 		json_arr_begin(w);
 		store_each_delivery(s, ev->id, json_delivery, w, NULL);
 		json_arr_end(w);
+		json_key(w, "forwards");
+		json_arr_begin(w);
+		store_each_forward(s, ev->id, json_forward, w, NULL);
+		json_arr_end(w);
 	}
 	json_obj_end(w);
 }
@@ -196,6 +221,20 @@ static int text_delivery(const struct stored_delivery *d, void *arg)
 	FILE *f = arg;
 	fprintf(f, "  %s: %s (%d attempt%s)\n", nz(d->target), nz(d->state), d->attempts,
 		d->attempts == 1 ? "" : "s");
+	return 0;
+}
+
+static int text_forward(const struct stored_forward *f, void *arg)
+{
+	FILE *out = arg;
+	char t[40];
+	fprintf(out, "  %s %s %s to guest %s%s%s: %s (attempt %d, %lld ms)%s%s\n",
+		time_format(f->started_us, false, t, sizeof(t)), nz(f->cls), nz(f->action),
+		f->guest ? f->guest : "?", f->device ? " device " : "", nz(f->device),
+		nz(f->result), f->attempt, (long long)(f->latency_us / 1000),
+		f->error ? ": " : "", nz(f->error));
+	if (f->socket)
+		fprintf(out, "    via %s\n", f->socket);
 	return 0;
 }
 
@@ -285,6 +324,8 @@ void event_render_text_full(FILE *f, const struct stored_event *ev, struct store
 		store_each_history(s, ev->id, text_history, f, NULL);
 		fputs("Deliveries\n", f);
 		store_each_delivery(s, ev->id, text_delivery, f, NULL);
+		fputs("Guest forwards\n", f);
+		store_each_forward(s, ev->id, text_forward, f, NULL);
 	}
 }
 

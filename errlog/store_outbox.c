@@ -115,3 +115,38 @@ int store_hook_run_add(struct store *s, const struct hook_run_record *r, struct 
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : store_sqlerr(s, e, "record hook run");
 }
+
+static void bind_opt(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v && *v)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+}
+
+int store_guest_forward_add(struct store *s, const struct guest_forward_record *r,
+			    struct ras_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(s->db,
+			       "INSERT INTO guest_forwards (event_id, target, class, action, socket,"
+			       " guest, device, attempt, started_us, latency_us, result, error)"
+			       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+			       -1, &st, NULL) != SQLITE_OK)
+		return store_sqlerr(s, e, "prepare guest forward");
+	sqlite3_bind_int64(st, 1, r->event_id);
+	sqlite3_bind_text(st, 2, r->target, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, r->cls, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, r->action, -1, SQLITE_STATIC);
+	bind_opt(st, 5, r->socket);
+	bind_opt(st, 6, r->guest);
+	bind_opt(st, 7, r->device);
+	sqlite3_bind_int(st, 8, r->attempt);
+	sqlite3_bind_int64(st, 9, r->started_us);
+	sqlite3_bind_int64(st, 10, r->latency_us);
+	sqlite3_bind_text(st, 11, r->result, -1, SQLITE_STATIC);
+	bind_opt(st, 12, r->error);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : store_sqlerr(s, e, "record guest forward");
+}

@@ -19,7 +19,7 @@
 
 struct outbox_row {
 	int64_t id, event_id;
-	char target[80];
+	char target[256];
 	int attempts;
 	int64_t next_us;
 };
@@ -52,5 +52,18 @@ struct hook_run_record {
 	const char *error;
 };
 int store_hook_run_add(struct store *s, const struct hook_run_record *r, struct ras_err *e);
+
+/* One attempt to forward an event to a guest (table guest_forwards). */
+struct guest_forward_record {
+	int64_t event_id;
+	const char *target, *cls, *action;
+	const char *socket, *guest, *device; /* NULL when unknown */
+	int attempt;
+	int64_t started_us, latency_us;
+	const char *result; /* ok, recorded, failed, timeout, unreachable, no-guest, no-device */
+	const char *error;  /* NULL when none */
+};
+int store_guest_forward_add(struct store *s, const struct guest_forward_record *r,
+			    struct ras_err *e);
 
 #endif

@@ -173,7 +173,13 @@ static void build_where(struct qbuf *q, const struct event_filter *f, struct qst
 	if (f->source && *f->source)
 		q_add(q, " AND source = ?%d", q_text(q, f->source));
 	if (f->guest && *f->guest)
-		q_add(q, " AND guest = ?%d", q_text(q, f->guest));
+	{
+		int gi = q_text(q, f->guest);
+		q_add(q,
+		      " AND (guest = ?%d OR id IN (SELECT event_id FROM guest_forwards"
+		      " WHERE guest = ?%d))",
+		      gi, gi);
+	}
 	if (f->serviceable >= 0)
 		q_add(q, " AND serviceable = %d", f->serviceable ? 1 : 0);
 	if (f->open >= 0)
@@ -412,6 +418,38 @@ int store_each_delivery(struct store *s, int64_t id,
 			"SELECT id, target, state, attempts, updated_us FROM outbox"
 			" WHERE event_id = ?1 ORDER BY id",
 			id, delivery_row, &p, e);
+}
+
+static int forward_row(sqlite3_stmt *st, void *arg)
+{
+	struct cb_pair *p = arg;
+	struct stored_forward f = {
+		.id = sqlite3_column_int64(st, 0),
+		.target = col_text(st, 1),
+		.cls = col_text(st, 2),
+		.action = col_text(st, 3),
+		.socket = col_text(st, 4),
+		.guest = col_text(st, 5),
+		.device = col_text(st, 6),
+		.attempt = sqlite3_column_int(st, 7),
+		.started_us = sqlite3_column_int64(st, 8),
+		.latency_us = sqlite3_column_int64(st, 9),
+		.result = col_text(st, 10),
+		.error = col_text(st, 11),
+	};
+	return ((int (*)(const struct stored_forward *, void *))p->cb)(&f, p->arg);
+}
+
+int store_each_forward(struct store *s, int64_t id,
+		       int (*cb)(const struct stored_forward *f, void *arg), void *arg,
+		       struct ras_err *e)
+{
+	struct cb_pair p = { (void *)cb, arg };
+	return each_row(s,
+			"SELECT id, target, class, action, socket, guest, device, attempt,"
+			" started_us, latency_us, result, error FROM guest_forwards"
+			" WHERE event_id = ?1 ORDER BY id",
+			id, forward_row, &p, e);
 }
 
 int store_event_set_open(struct store *s, int64_t id, bool open, const char *actor,

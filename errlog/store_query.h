@@ -23,7 +23,8 @@ struct event_filter {
 	const char *location;  /* location prefix (event or any callout) */
 	const char *subsystem; /* substring, case-insensitive */
 	const char *source;    /* exact source name */
-	const char *guest;     /* exact guest name */
+	const char *guest;     /* exact guest name: the event's guest, or a guest it was
+				* forwarded to (guest_forwards) */
 	int serviceable;       /* -1 any, 0 not, 1 only */
 	int open;              /* -1 any, 0 closed, 1 open */
 	int64_t after_id;      /* only ids > after_id (export, follow) */
@@ -85,6 +86,17 @@ struct stored_delivery {
 int store_each_delivery(struct store *s, int64_t id,
 			int (*cb)(const struct stored_delivery *d, void *arg), void *arg,
 			struct ras_err *e);
+
+struct stored_forward {
+	int64_t id;
+	const char *target, *cls, *action, *socket, *guest, *device, *result, *error;
+	int attempt;
+	int64_t started_us, latency_us;
+};
+/* Every forwarding attempt of one event, oldest first. */
+int store_each_forward(struct store *s, int64_t id,
+		       int (*cb)(const struct stored_forward *f, void *arg), void *arg,
+		       struct ras_err *e);
 
 /* Close (repair done) or reopen an event; recorded in its history. -ENOENT if no such id;
  * -EALREADY when it is already in that state. */

@@ -129,6 +129,25 @@ const char *const store_migrations[] = {
 		" new_fru INTEGER REFERENCES vpd_frus(id));"
 		"CREATE INDEX vpd_changes_location ON vpd_changes(location, snapshot_id);"
 		"CREATE INDEX vpd_changes_snapshot ON vpd_changes(snapshot_id);",
+
+	/* 4: every attempt to forward an event to a KVM guest over QMP (opal-prd/forward.c). */
+	"CREATE TABLE guest_forwards ("
+	" id INTEGER PRIMARY KEY,"
+	" event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,"
+	" target TEXT NOT NULL,"     /* the outbox target: qmp:CLASS:/socket or qmp:CLASS:@guest */
+	" class TEXT NOT NULL,"      /* epow, eeh-failed, eeh-freeze, memory */
+	" action TEXT NOT NULL,"     /* powerdown, device_del, record */
+	" socket TEXT,"              /* the QMP socket used (NULL when none was reached) */
+	" guest TEXT,"               /* query-name's answer, or the guest the event names */
+	" device TEXT,"              /* device_del: the QEMU device id */
+	" attempt INTEGER NOT NULL,"
+	" started_us INTEGER NOT NULL,"
+	" latency_us INTEGER NOT NULL,"
+	" result TEXT NOT NULL,"     /* ok, recorded, failed, timeout, unreachable, no-guest,
+				      * no-device */
+	" error TEXT);"
+	"CREATE INDEX guest_forwards_event ON guest_forwards(event_id);"
+	"CREATE INDEX guest_forwards_guest ON guest_forwards(guest, event_id);",
 };
 
 const int store_schema_version = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));

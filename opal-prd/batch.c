@@ -10,6 +10,7 @@
 
 #include "common/log.h"
 #include "common/timeutil.h"
+#include "opal-prd/forward.h"
 #include "opal-prd/outbox.h"
 
 #define BACKOFF_MIN_US (250ll * 1000)
@@ -115,10 +116,16 @@ int daemon_append(struct daemon *d, struct ras_event *ev, bool *is_new, after_co
 	if (rc)
 		return rc;
 	/* Outbox rows for the hooks that match: written in the event's transaction. */
-	const char *targets[HOOK_MAX];
-	char tbuf[HOOK_MAX * 72];
-	if (d->hooks.n && !ev->n_deliveries) {
-		ev->n_deliveries = hook_targets(&d->hooks, ev, targets, HOOK_MAX, tbuf, sizeof(tbuf));
+	/* Outbox rows for the hooks that match and the guests to forward to. */
+	const char *targets[HOOK_MAX + FWD_MAX_SOCKETS * 4];
+	char tbuf[HOOK_MAX * 72 + FWD_MAX_SOCKETS * 4 * 256];
+	if ((d->hooks.n || d->fwd.enabled) && !ev->n_deliveries) {
+		size_t n = d->hooks.n ? hook_targets(&d->hooks, ev, targets, HOOK_MAX, tbuf,
+						     HOOK_MAX * 72)
+				      : 0;
+		n += forward_targets(d, ev, targets + n, sizeof(targets) / sizeof(targets[0]) - n,
+				     tbuf + HOOK_MAX * 72, sizeof(tbuf) - HOOK_MAX * 72);
+		ev->n_deliveries = n;
 		ev->deliveries = targets;
 	}
 	rc = store_append(d->store, ev, is_new, &e);
@@ -183,7 +190,7 @@ int daemon_commit(struct daemon *d)
 	d->backoff_us = 0;
 	/* Durable now: acknowledge, and let the outbox worker look for due deliveries. */
 	run_actions(d, true);
-	if (d->hooks.n)
+	if (d->hooks.n || d->fwd.enabled)
 		outbox_kick(d);
 	return 0;
 }

@@ -20,6 +20,7 @@
 
 #include "common/json.h"
 #include "errlog/config.h"
+#include "errlog/forward.h"
 #include "errlog/hook.h"
 #include "errlog/store.h"
 #include "opal-prd/loop.h"
@@ -88,6 +89,7 @@ struct daemon {
 	int n_sources;
 	int work_fd; /* eventfd: sources have queued work (daemon_kick) */
 	struct hook_set hooks; /* from the configuration's hooks: */
+	struct fwd_config fwd; /* from the configuration's forward: */
 	int control_fd;
 	char control_path[256];
 	bool reload_requested;

@@ -9,7 +9,7 @@
  * every event still pending (a coalesced run: a JSON array and OPAL_EVENT_COUNT), and
  * later events wait for the next window. A failed run (non-zero exit, signal, timeout)
  * is retried with exponential backoff, then the rows are marked failed. Every attempt
- * is a row in hook_runs.
+ * is a row in hook_runs. Rows for KVM guests ("qmp:...") go to opal-prd/forward.c.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -25,6 +25,7 @@
 #include "errlog/hook_run.h"
 #include "errlog/store_outbox.h"
 #include "errlog/store_query.h"
+#include "opal-prd/forward.h"
 #include "opal-prd/outbox.h"
 
 #define OUTBOX_FETCH 1024
@@ -373,6 +374,8 @@ void outbox_work(struct daemon *d)
 		}
 		free(mine);
 	}
+	/* Guest forwards (opal-prd/forward.c). */
+	forward_work(d, ob.rows, n);
 	/* Rows whose hook no longer exists in the configuration. */
 	for (size_t i = 0; i < n; i++) {
 		if (strncmp(ob.rows[i].target, "hook:", 5) ||
@@ -401,6 +404,7 @@ int outbox_start(struct daemon *d)
 		memset(&d->hooks, 0, sizeof(d->hooks));
 	}
 	memset(ob.hs, 0, sizeof(ob.hs));
+	forward_start(d);
 	if (ob.timer < 0)
 		ob.timer = loop_timer_add(d->loop, -1, 0, on_timer, d);
 	rc = store_outbox_requeue_running(d->store, &e);
@@ -429,6 +433,7 @@ void outbox_stop(struct daemon *d)
 		free(r->events);
 		memset(r, 0, sizeof(*r));
 	}
+	forward_stop(d);
 }
 
 void outbox_status(struct daemon *d, struct json_writer *w)
@@ -441,4 +446,5 @@ void outbox_status(struct daemon *d, struct json_writer *w)
 	json_kuint(w, "configured", d->hooks.n);
 	json_kint(w, "running", running);
 	json_obj_end(w);
+	forward_status(d, w);
 }

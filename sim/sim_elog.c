@@ -240,7 +240,10 @@ static const char elog_usage[] =
 	"  elog [--count N] [--rate R] [--from FILE|DIR] [--seed S] [--pad]\n"
 	"       N logs (default 1; with --from, one per file) at R logs/s (default: at once);\n"
 	"       --from takes PEL files or a tree of <id>/raw files, else realistic PELs are\n"
-	"       generated (seeded); --pad zero-pads raw to 16384 bytes like FSP logs\n";
+	"       generated (seeded); --pad zero-pads raw to 16384 bytes like FSP logs\n"
+	"       [--subsystem X] [--severity X] [--src SRC]: generated logs get this PEL\n"
+	"       subsystem and severity (0x00-0xFF) and SRC (e.g. an EPOW: --subsystem 0x61\n"
+	"       --severity 0x51 --src 11002610)\n";
 
 static int elog_inject(const char *root, int argc, char **argv, struct ras_err *e)
 {
@@ -249,12 +252,18 @@ static int elog_inject(const char *root, int argc, char **argv, struct ras_err *
 					    { "from", required_argument, NULL, 'f' },
 					    { "seed", required_argument, NULL, 's' },
 					    { "pad", no_argument, NULL, 'p' },
+					    { "subsystem", required_argument, NULL, 'S' },
+					    { "severity", required_argument, NULL, 'V' },
+					    { "src", required_argument, NULL, 'C' },
 					    { "help", no_argument, NULL, 'h' },
 					    { NULL, 0, NULL, 0 } };
 	uint64_t count = 0, seed = 0;
 	double rate = 0;
 	const char *from = NULL;
 	bool pad = false, have_count = false, have_seed = false;
+	int subsys = -1, sev = -1;
+	const char *src = NULL;
+	uint64_t v;
 	struct file_list files = { 0 };
 	char path[4096], txt[64];
 	int c, rc = 0, lock = -1, store = -1;
@@ -263,8 +272,22 @@ static int elog_inject(const char *root, int argc, char **argv, struct ras_err *
 	uint64_t start_ns, offered = 0;
 	mode_t old_mask = umask(022);
 
-	while ((c = getopt_long(argc, argv, "n:r:f:s:ph", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "n:r:f:s:phS:V:C:", lo, NULL)) != -1) {
 		switch (c) {
+		case 'S':
+		case 'V':
+			if ((rc = sim_opt_u64(c == 'S' ? "--subsystem" : "--severity", optarg, &v, e)))
+				return rc;
+			if (v > 0xff)
+				return ras_errf(e, -ERANGE, "%s: expected 0x00-0xFF",
+						c == 'S' ? "--subsystem" : "--severity");
+			*(c == 'S' ? &subsys : &sev) = (int)v;
+			break;
+		case 'C':
+			if (strlen(optarg) < 8 || strlen(optarg) > 32)
+				return ras_errf(e, -EINVAL, "--src: expected 8 to 32 characters");
+			src = optarg;
+			break;
 		case 'n':
 			if ((rc = sim_opt_u64("--count", optarg, &count, e)))
 				return rc;
@@ -366,6 +389,12 @@ static int elog_inject(const char *root, int argc, char **argv, struct ras_err *
 
 			id = next++;
 			pel_gen_random(&g, &seed, id, time_now_us());
+			if (subsys >= 0)
+				g.d.subsystem = (uint8_t)subsys;
+			if (sev >= 0)
+				g.d.severity = (uint8_t)sev;
+			if (src)
+				g.d.src = src;
 			rc = pel_encode(&g.d, buf, ELOG_MAX, &len, e);
 			if (rc)
 				goto out;

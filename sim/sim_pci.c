@@ -5,6 +5,7 @@
  *   init       builds the tree (sim_pci_build).
  *   inject     pci freeze PHB:PE|BDF   (a freeze as if the hardware reported one)
  *              pci thaw PHB:PE|BDF     (the guest recovered a passed-through PE)
+ *              pci fail PHB:PE|BDF     (a permanent failure: the PE is dead)
  *   run_start  watches ROOT/sys/kernel/debug/powerpc: a write to PCIxxxx/err_injct or
  *              eeh_dev_break freezes the PE; the kernel log lines go to the kmsg module
  *              (`kmsg --text`, so records get its sequence numbers under its lock).
@@ -72,11 +73,11 @@ static int pci_inject(const char *root, int argc, char **argv, struct ras_err *e
 	int rc;
 
 	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		printf("usage: opal-sim inject ROOT pci freeze|thaw PHB:PE|BDF\n");
+		printf("usage: opal-sim inject ROOT pci freeze|thaw|fail PHB:PE|BDF\n");
 		return 1;
 	}
 	if (argc != 3)
-		return ras_errf(e, -EINVAL, "usage: pci freeze|thaw PHB:PE|BDF");
+		return ras_errf(e, -EINVAL, "usage: pci freeze|thaw|fail PHB:PE|BDF");
 	if ((rc = target(argv[2], &phb, &pe, e)))
 		return rc;
 	if (!strcmp(argv[1], "freeze")) {
@@ -92,7 +93,13 @@ static int pci_inject(const char *root, int argc, char **argv, struct ras_err *e
 			sim_log(root, "pci thaw PHB#%x-PE#%x", phb, pe);
 		return rc;
 	}
-	return ras_errf(e, -EINVAL, "pci: unknown action \"%s\" (freeze, thaw)", argv[1]);
+	if (!strcmp(argv[1], "fail")) {
+		rc = sim_pci_fail(root, phb, pe, emit_kmsg, NULL, e);
+		if (!rc)
+			sim_log(root, "pci fail PHB#%x-PE#%x", phb, pe);
+		return rc;
+	}
+	return ras_errf(e, -EINVAL, "pci: unknown action \"%s\" (freeze, thaw, fail)", argv[1]);
 }
 
 static void on_debugfs_write(struct sim_run *r, const char *relpath, void *arg)
@@ -139,8 +146,9 @@ const struct sim_module sim_module_pci = {
 	.name = "pci",
 	.init = pci_init,
 	.inject = pci_inject,
-	.inject_usage = "  pci freeze|thaw PHB:PE|BDF   freeze a PE (kernel log lines unless\n"
-			"                               VFIO-owned) or thaw it (guest recovery)\n",
+	.inject_usage = "  pci freeze|thaw|fail PHB:PE|BDF  freeze a PE (kernel log lines unless\n"
+			"                               VFIO-owned), thaw it (guest recovery) or\n"
+			"                               fail it permanently\n",
 	.run_start = pci_run_start,
 	.reboot = NULL,
 };

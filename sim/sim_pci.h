@@ -55,6 +55,11 @@ enum sim_pci_how { SIM_PCI_ERRINJCT, SIM_PCI_DEV_BREAK, SIM_PCI_MANUAL };
  */
 int sim_pci_freeze(const char *root, uint32_t phb, uint32_t pe, enum sim_pci_how how,
 		   int64_t now_us, sim_pci_emit_fn emit, void *arg, struct ras_err *e);
+/* A permanent failure (the PE is dead): VFIO-owned PEs only change state (the host
+ * kernel prints nothing; the daemon's poller sees it), host-owned PEs get the kernel's
+ * permanent-failure lines. -ENODEV: no such PE. */
+int sim_pci_fail(const char *root, uint32_t phb, uint32_t pe, sim_pci_emit_fn emit, void *arg,
+		 struct ras_err *e);
 /* Thaw (the guest's recovery, or a manual reset): state healthy again. */
 int sim_pci_thaw(const char *root, uint32_t phb, uint32_t pe, struct ras_err *e);
 /* Handle what was written to err_injct of PHB phb (the kernel's parsing and checks). */

@@ -370,6 +370,49 @@ static int window_account(const char *root, uint32_t phb, uint32_t pe, int64_t n
 	return put(root, s, strlen(s), 0644, e, ".sim/eeh/%x-%x", phb, pe);
 }
 
+/* The kernel gives up on a PE: the permanent-failure lines and the final state. */
+static int perm_fail(const char *root, uint32_t phb, uint32_t pe, const struct sim_pci_dev **devs,
+		     unsigned n, int count, sim_pci_emit_fn emit, void *arg, struct ras_err *e)
+{
+	emitf(emit, arg, root, 3,
+	      "EEH: PHB#%x-PE#%x has failed %d times in the last hour and has been "
+	      "permanently disabled.",
+	      phb, pe, count);
+	emitf(emit, arg, root, 3,
+	      "EEH: Unable to recover from failure from PHB#%x-PE#%x.\n"
+	      "Please try reseating or replacing it",
+	      phb, pe);
+	emitf(emit, arg, root, 6, "EEH: Beginning: 'error_detected(permanent failure)'");
+	for (unsigned i = 0; i < n; i++)
+		emitf(emit, arg, root, 6,
+		      "PCI %s#%04x: EEH: Invoking %s->error_detected(permanent failure)",
+		      devs[i]->bdf, pe, devs[i]->driver);
+	emitf(emit, arg, root, 6, "EEH: Finished:'error_detected(permanent failure)'");
+	return set_state(root, phb, pe, "0x00000002 0x00000c01\n", e);
+}
+
+int sim_pci_fail(const char *root, uint32_t phb, uint32_t pe, sim_pci_emit_fn emit, void *arg,
+		 struct ras_err *e)
+{
+	const struct sim_pci_dev *devs[8];
+	unsigned n = 0;
+	bool vfio = false;
+
+	for (unsigned i = 0; i < sim_pci_n_devs && n < 8; i++) {
+		unsigned dom, bus, dev, fn;
+		eeh_parse_bdf(sim_pci_devs[i].bdf, &dom, &bus, &dev, &fn);
+		if (dom == phb && sim_pci_devs[i].pe == pe) {
+			devs[n++] = &sim_pci_devs[i];
+			vfio |= strcmp(sim_pci_devs[i].driver, "vfio-pci") == 0;
+		}
+	}
+	if (n == 0)
+		return ras_errf(e, -ENODEV, "no PE#%x on PHB#%x", pe, phb);
+	if (vfio) /* passed through: the host prints nothing; the state says it */
+		return set_state(root, phb, pe, "0x00000002 0x00000c00\n", e);
+	return perm_fail(root, phb, pe, devs, n, 1, emit, arg, e);
+}
+
 int sim_pci_freeze(const char *root, uint32_t phb, uint32_t pe, enum sim_pci_how how,
 		   int64_t now_us, sim_pci_emit_fn emit, void *arg, struct ras_err *e)
 {
@@ -410,23 +453,8 @@ int sim_pci_freeze(const char *root, uint32_t phb, uint32_t pe, enum sim_pci_how
 	emitf(emit, arg, root, 3, "EEH: PE location: %s, PHB location: N/A", loc);
 	emitf(emit, arg, root, 3, "EEH: Recovering PHB#%x-PE#%x", phb, pe);
 	emitf(emit, arg, root, 3, "EEH: PE location: %s, PHB location: N/A", loc);
-	if ((uint64_t)count > maxf) {
-		emitf(emit, arg, root, 3,
-		      "EEH: PHB#%x-PE#%x has failed %d times in the last hour and has been "
-		      "permanently disabled.",
-		      phb, pe, count);
-		emitf(emit, arg, root, 3,
-		      "EEH: Unable to recover from failure from PHB#%x-PE#%x.\n"
-		      "Please try reseating or replacing it",
-		      phb, pe);
-		emitf(emit, arg, root, 6, "EEH: Beginning: 'error_detected(permanent failure)'");
-		for (unsigned i = 0; i < n; i++)
-			emitf(emit, arg, root, 6,
-			      "PCI %s#%04x: EEH: Invoking %s->error_detected(permanent failure)",
-			      devs[i]->bdf, pe, devs[i]->driver);
-		emitf(emit, arg, root, 6, "EEH: Finished:'error_detected(permanent failure)'");
-		return set_state(root, phb, pe, "0x00000002 0x00000c01\n", e);
-	}
+	if ((uint64_t)count > maxf)
+		return perm_fail(root, phb, pe, devs, n, count, emit, arg, e);
 	emitf(emit, arg, root, 4,
 	      "EEH: This PCI device has failed %d times in the last hour and will be permanently "
 	      "disabled after %d failures.",
