@@ -72,7 +72,6 @@ struct job {
 	char bdf[32]; /* the host PCI address the event names */
 	char **socks;
 	size_t n_socks, si;
-	bool named_other; /* a socket answered with another guest's name */
 	struct qmp_conn c;
 	enum step st;
 	uint64_t deadline_ns;
@@ -306,15 +305,18 @@ static void try_next_socket(struct job *j)
 		snprintf(j->error, sizeof(j->error), "%s", e.msg);
 		j->si++;
 	}
-	if (j->want_guest[0] && (j->named_other || !j->result[0])) {
+	if (j->want_guest[0]) {
+		/* The guest is gone (or never had a socket we can reach): say what the
+		 * sockets said, the last one's error included. */
+		char last[200];
+		snprintf(last, sizeof(last), "%s", j->error);
 		j->sock[0] = 0;
 		j->guest[0] = 0;
-		finish(j, "no-guest", "no configured QMP socket answers for guest %s",
-		       j->want_guest);
+		finish(j, "no-guest",
+		       "no configured QMP socket answers for guest %s (%zu tried%s%s)",
+		       j->want_guest, j->n_socks, last[0] ? "; last: " : "", last);
 		return;
 	}
-	if (j->want_guest[0])
-		j->sock[0] = 0;
 	finish(j, j->result[0] ? j->result : "unreachable", NULL);
 }
 
@@ -386,7 +388,6 @@ static void on_reply(struct job *j, const struct qmp_msg *m)
 		const char *name = err ? NULL : json_string_value(json_object_get(m->ret, "name"));
 		snprintf(j->guest, sizeof(j->guest), "%s", name ? name : "");
 		if (j->want_guest[0] && strcmp(j->guest, j->want_guest)) {
-			j->named_other = true;
 			socket_failed(j, "no-guest", "another guest");
 			return;
 		}

@@ -1,7 +1,7 @@
 # qemu.sh - a real QEMU pseries guest (paused, no OS) for the forwarding tests
 # (sourced after tests/tools/itlib.sh). docs/spec/test-peers.md §2 has the command line.
-#   qemu_start NAME   -> $T/qmp.sock (for opal-prd) and $T/mon.sock (the test's observer)
-#   mon_start         -> an observer on mon.sock whose output goes to $T/mon.log
+#   qemu_start NAME   -> $T/qmp.sock (for opal-prd) and $T/observer.mon (the test's observer)
+#   mon_start         -> an observer on observer.mon whose output goes to $T/mon.log
 #   qemu_stop         (also on exit)
 command -v qemu-system-ppc64 >/dev/null 2>&1 || skip "qemu-system-ppc64 is not installed"
 command -v socat >/dev/null 2>&1 || skip "socat is not installed"
@@ -10,7 +10,7 @@ qemu_start() {
 	qemu-system-ppc64 -M pseries,cap-cfpc=broken,cap-sbbc=broken,cap-ibs=broken,cap-ccf-assist=off \
 		-m 512M -S -nodefaults -nographic -name "$1" \
 		-qmp "unix:$T/qmp.sock,server=on,wait=off" \
-		-qmp "unix:$T/mon.sock,server=on,wait=off" \
+		-qmp "unix:$T/observer.mon,server=on,wait=off" \
 		-daemonize -pidfile "$T/qemu.pid" 2>"$T/qemu.log" || fail "qemu did not start: $(cat "$T/qemu.log")"
 	QEMU_PID=$(cat "$T/qemu.pid")
 	[ -S "$T/qmp.sock" ] || fail "no QMP socket"
@@ -29,10 +29,10 @@ qemu_stop() {
 MON_PID=""
 mon_start() {
 	mkfifo "$T/mon.in" || fail mkfifo
-	socat - "UNIX-CONNECT:$T/mon.sock" <"$T/mon.in" >"$T/mon.log" 2>&1 &
+	socat - "UNIX-CONNECT:$T/observer.mon" <"$T/mon.in" >"$T/mon.log" 2>&1 &
 	MON_PID=$!
 	exec 9>"$T/mon.in"
-	mon_send '{"execute":"qmp_capabilities"}'
+	mon_send '{"execute":"qmp_capabilities"}' "$@"
 	wait_for 10 grep -q '"return"' "$T/mon.log" || fail "the observer got no reply: $(cat "$T/mon.log")"
 }
 mon_send() { for _c in "$@"; do printf '%s\n' "$_c" >&9; done; }
