@@ -107,6 +107,8 @@ int qmp_conn_read(struct qmp_conn *c, struct ras_err *e)
 				continue;
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
 				return 0;
+			if (errno == ECONNRESET)
+				return ras_errf(e, -EPIPE, "qmp: the monitor reset the connection");
 			return ras_errf(e, -errno, "qmp: read: %s", strerror(errno));
 		}
 		int rc = qmp_reader_feed(&c->rd, buf, (size_t)k, e);
