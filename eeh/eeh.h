@@ -393,6 +393,9 @@ int eeh_guest_name_from_cmdline(const char *buf, size_t len, char *out, size_t n
  * (QEMU -name, else the libvirt pid file ROOT/run/libvirt/qemu/<name>.pid).
  * 0 and *g filled, -ENOENT if no process holds the group. */
 int eeh_guest_find(const char *root, int group, struct eeh_guest *g, struct ras_err *e);
+/* The guest a QEMU process (or one of its vCPU threads) runs, from ROOT/proc/<pid>/cmdline
+ * or libvirt's pid files: 0, or -ENOENT when pid is no QEMU we can name. */
+int eeh_guest_name_of_pid(const char *root, int pid, char *out, size_t n);
 
 /* ---- polling of VFIO-owned PEs ------------------------------------------------------------ */
 

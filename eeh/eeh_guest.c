@@ -213,3 +213,25 @@ int eeh_guest_find(const char *root, int group, struct eeh_guest *g, struct ras_
 		ras_errf(e, rc, "no process holds /dev/vfio/%d", group);
 	return rc;
 }
+
+int eeh_guest_name_of_pid(const char *root, int pid, char *out, size_t n)
+{
+	char path[PATH_MAX];
+	uint8_t *buf = NULL;
+	size_t len = 0;
+
+	if (!n)
+		return -EINVAL;
+	out[0] = 0;
+	if (pid <= 0)
+		return -ENOENT;
+	/* A vCPU thread id works too: /proc/TID exists for every thread. */
+	if (root_path(path, sizeof(path), root, "proc/%d/cmdline", pid) == 0 &&
+	    file_read_all(path, 65536, &buf, &len, NULL, NULL) == 0) {
+		eeh_guest_name_from_cmdline((const char *)buf, len, out, n);
+		free(buf);
+	}
+	if (!out[0])
+		libvirt_name(root, pid, out, n);
+	return out[0] ? 0 : -ENOENT;
+}

@@ -31,7 +31,7 @@
 #include "errlog/yaml_doc.h"
 #include "opal-prd/sources.h"
 
-#define KMSG_CURSOR "kmsg"
+#define KMSG_CURSOR   "kmsg"
 #define KMSG_FLUSH_US (500ll * 1000) /* an incomplete report is closed after this */
 
 struct kmsg_src {
@@ -41,9 +41,9 @@ struct kmsg_src {
 	char boot_id[64];
 	int64_t boot_epoch_us;
 	bool have_cursor;
-	uint64_t cursor_seq;  /* last seq committed in the database */
+	uint64_t cursor_seq; /* last seq committed in the database */
 	bool have_last;
-	uint64_t last_seq;    /* last seq read */
+	uint64_t last_seq; /* last seq read */
 	struct kmsg_grouper g;
 	struct kmsg_report rep;
 	struct kmsg_event_buf eb;
@@ -117,6 +117,13 @@ static int emit_reports(struct daemon *d)
 		struct ras_event ev;
 		bool is_new;
 		kmsg_report_to_event(&km.rep, km.boot_id, km.boot_epoch_us, &km.eb, &ev);
+		/* A machine check taken in guest context: name the guest while its QEMU is
+		 * there (the forwarder's "memory" class; the kernel already delivered the MCE
+		 * to the guest itself). */
+		char guest[128];
+		if (km.rep.guest && km.rep.has_pid &&
+		    eeh_guest_name_of_pid(d->root, km.rep.pid, guest, sizeof(guest)) == 0)
+			ev.guest = guest;
 		km.src->seen++;
 		int rc = daemon_append(d, &ev, &is_new, NULL, NULL);
 		if (rc)
@@ -197,7 +204,9 @@ static int handle_record(struct daemon *d, const char *buf, size_t len)
 		return 0; /* stored before the restart */
 	if (km.have_last && r.seq <= km.last_seq)
 		return 0; /* replayed after a reconnect */
-	uint64_t expect = km.have_last ? km.last_seq + 1 : km.have_cursor ? km.cursor_seq + 1 : r.seq;
+	uint64_t expect = km.have_last	   ? km.last_seq + 1
+			  : km.have_cursor ? km.cursor_seq + 1
+					   : r.seq;
 	if (r.seq > expect) {
 		rc = emit_lost(d, expect, r.seq - 1);
 		if (rc)
@@ -274,7 +283,7 @@ static void on_readable(struct loop *l, int fd, uint32_t events, void *arg)
 				continue;
 			if (errno == EPIPE)
 				continue; /* overrun: the next record's seq shows the gap */
-			break;         /* EAGAIN: drained */
+			break; /* EAGAIN: drained */
 		}
 		if (n == 0) {
 			if (events & (EPOLLHUP | EPOLLERR)) {
@@ -316,8 +325,8 @@ static void read_boot(struct daemon *d)
 	km.boot_epoch_us = 0;
 	if (!strcmp(d->root, "/")) {
 		clock_gettime(CLOCK_MONOTONIC, &mono);
-		km.boot_epoch_us = time_now_us() - ((int64_t)mono.tv_sec * 1000000 +
-						    mono.tv_nsec / 1000);
+		km.boot_epoch_us =
+			time_now_us() - ((int64_t)mono.tv_sec * 1000000 + mono.tv_nsec / 1000);
 	}
 }
 

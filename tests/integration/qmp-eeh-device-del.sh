@@ -5,7 +5,9 @@
 # device id). `opal-sim inject pci fail` kills the PE; the daemon's poller stores the
 # failure with the guest, the forwarder sends device_del and waits for DEVICE_DELETED:
 # the observer sees it, query-pci no longer lists the device, the attempt is recorded.
-# A freeze of the same PE (before the failure) is recorded with the guest only.
+# A freeze of the same PE (before the failure) and a machine check taken in the guest's
+# vCPU thread (the guest is named from the QEMU's command line) are recorded with the
+# guest only; the same machine check in host user context is not guest-visible.
 . tests/tools/itlib.sh
 . tests/integration/lib/qemu.sh
 qemu_start rhel9-db
@@ -29,6 +31,13 @@ sleep 0.5
 frz() { [ "$(q "select count(*) from guest_forwards where class='eeh-freeze'")" -ge 1 ]; }
 wait_for 20 frz || fail "freeze not recorded: $(q "select kind, refcode, guest from events where kind='eeh'")"
 [ "$(q "select action, guest, result, socket is null from guest_forwards where class='eeh-freeze'")" = "record|rhel9-db|recorded|1" ] || fail "freeze record: $(q "select * from guest_forwards")"
+"$OPAL_RAS_BIN/opal-sim" inject "$ROOT" kmsg --mce --type ue --user '4242:qemu-system-ppc' || fail "mce user"
+"$OPAL_RAS_BIN/opal-sim" inject "$ROOT" kmsg --mce --type ue --guest '4242:CPU 0/KVM' || fail "mce guest"
+mem() { [ "$(q "select count(*) from guest_forwards where class='memory'")" -ge 1 ]; }
+wait_for 20 mem || fail "guest MCE not recorded: $(q "select kind, guest, summary from events where kind='mce'")"
+[ "$(q "select count(*) from events where kind='mce'")" -eq 2 ] || fail "mce events"
+[ "$(q "select count(*) from guest_forwards where class='memory'")" -eq 1 ] || fail "host MCE forwarded"
+[ "$(q "select action, guest, result from guest_forwards where class='memory'")" = "record|rhel9-db|recorded" ] || fail "memory record"
 "$OPAL_RAS_BIN/opal-sim" inject "$ROOT" pci fail 0030:01:00.0 || fail "pci fail"
 del() { [ "$(q "select count(*) from guest_forwards where class='eeh-failed'")" -ge 1 ]; }
 wait_for 20 del || fail "failure not forwarded: $(q "select kind, refcode, guest from events where kind='eeh'") $(tail -5 "$T/prd.log")"
