@@ -36,6 +36,11 @@ static const enum fwd_action default_action[FWD_N] = {
 /* PEL subsystems whose critical logs are early power-off warnings: power/cooling
  * (0x60-0x64), input power (0xA1) and room ambient temperature (0xA2). */
 static const uint8_t epow_subsystems[] = { 0x60, 0x61, 0x62, 0x63, 0x64, 0xA1, 0xA2 };
+/* IPMI sensor types (errlog/sel.c names) whose critical SEL records are the BMC's EPOW:
+ * temperature, voltage, fans, power supplies, the power unit, cooling devices. */
+static const char *const sel_epow_sensors[] = {
+	"Temperature", "Voltage", "Fan", "Power Supply", "Power Unit", "Cooling Device", NULL
+};
 
 /* The classification table: first matching row wins. */
 static const struct {
@@ -92,6 +97,14 @@ bool fwd_subsystem_is_epow(const char *subsystem)
 	return false;
 }
 
+static bool sel_sensor_is_epow(const char *sensor)
+{
+	for (const char *const *p = sel_epow_sensors; sensor && *p; p++)
+		if (!strcmp(*p, sensor))
+			return true;
+	return false;
+}
+
 static bool src_listed(const struct fwd_config *c, const char *refcode)
 {
 	if (!refcode)
@@ -115,7 +128,9 @@ enum fwd_class fwd_classify(const struct fwd_config *c, const struct fwd_facts *
 		if (rules[i].needs_guest && (!f->guest || !*f->guest))
 			continue;
 		if (rules[i].epow &&
-		    !((f->severity >= RAS_SEV_CRITICAL && fwd_subsystem_is_epow(f->subsystem)) ||
+		    !((f->severity >= RAS_SEV_CRITICAL &&
+		       (strcmp(f->kind, RAS_KIND_SEL) ? fwd_subsystem_is_epow(f->subsystem)
+						      : sel_sensor_is_epow(f->subsystem))) ||
 		      (c && src_listed(c, f->refcode))))
 			continue;
 		return rules[i].cls;

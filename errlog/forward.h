@@ -5,7 +5,8 @@
  * The classifier is a table (forward.c) over the normalised event, so it works the same
  * on an event being ingested and on one read back from the database:
  *   epow        a PEL from a power/cooling/environment subsystem at critical severity,
- *               or one whose SRC is in forward.epow_src
+ *               a critical SEL record of a temperature/voltage/fan/power sensor, or
+ *               either whose SRC / reference code starts with an entry of epow_src
  *   eeh-failed  an EEH permanent failure of a PE owned by a guest (event guest set)
  *   eeh-freeze  an EEH freeze of a PE owned by a guest
  *   memory      a machine check / memory error whose event names a guest

@@ -62,6 +62,16 @@ Test(forward, classifier_table)
 		{ { "pel", "1100261", "Memory", NULL, RAS_SEV_INFO }, FWD_EPOW },
 		{ { "pel", "110026", "Memory", NULL, RAS_SEV_INFO }, FWD_NONE },
 		{ { "sel", "1100261A", NULL, NULL, RAS_SEV_WARNING }, FWD_EPOW },
+		/* SEL: IPMI sensor types, critical only */
+		{ { "sel", "01/01", "Temperature", NULL, RAS_SEV_CRITICAL }, FWD_EPOW },
+		{ { "sel", "01/01", "Fan", NULL, RAS_SEV_CRITICAL }, FWD_EPOW },
+		{ { "sel", "01/01", "Power Unit", NULL, RAS_SEV_CRITICAL }, FWD_EPOW },
+		{ { "sel", "01/01", "Temperature", NULL, RAS_SEV_WARNING }, FWD_NONE },
+		{ { "sel", "01/01", "Memory", NULL, RAS_SEV_CRITICAL }, FWD_NONE },
+		/* the PEL name of fans is not a sensor type, and the reverse */
+		{ { "sel", "01/01", "Fan (Air Moving Devices)", NULL, RAS_SEV_CRITICAL },
+		  FWD_NONE },
+		{ { "pel", "B1812345", "Fan", NULL, RAS_SEV_CRITICAL }, FWD_NONE },
 		/* memory errors only when the event names the guest */
 		{ { "mce", "ue", "Memory", "vm2", RAS_SEV_ERROR }, FWD_MEMORY },
 		{ { "mce", "ue", "Memory", NULL, RAS_SEV_ERROR }, FWD_NONE },
