@@ -15,6 +15,7 @@
 #include "errlog/event.h"
 #include "errlog/retention.h"
 #include "errlog/store.h"
+#include "errlog/store_outbox.h"
 #include "errlog/store_query.h"
 
 static char dir[64], path[128];
@@ -516,4 +517,74 @@ Test(store, migrates_every_version_up_from_the_first)
 		cr_assert(n);
 		store_close(s);
 	}
+}
+
+static int collect_forward(const struct stored_forward *f, void *arg)
+{
+	char *out = arg;
+	size_t l = strlen(out);
+	snprintf(out + l, 512 - l, "%s|%s|%s|%s|%s|%s|%d|%lld|%s|%s;", f->cls, f->action,
+		 f->socket ? f->socket : "-", f->guest ? f->guest : "-", f->device ? f->device : "-",
+		 f->target, f->attempt, (long long)f->latency_us, f->result,
+		 f->error ? f->error : "-");
+	return 0;
+}
+
+Test(store, guest_forwards_recorded_listed_and_pruned)
+{
+	struct store *s = open_rw();
+	struct ras_err e;
+	bool n;
+	int64_t a = add(s, "fwd-a", "pel", RAS_SEV_CRITICAL, T0, "11002610", NULL, false, &n);
+	int64_t b = add(s, "fwd-b", "eeh", RAS_SEV_CRITICAL, T0 + 1, "eeh-failed", NULL, false, &n);
+	add(s, "fwd-c", "pel", RAS_SEV_INFO, T0 + 2, "B1", NULL, false, &n);
+	struct guest_forward_record r1 = {
+		.event_id = a, .target = "qmp:epow:/run/q.sock", .cls = "epow", .action = "powerdown",
+		.socket = "/run/q.sock", .guest = "vm1", .attempt = 1, .started_us = T0,
+		.latency_us = 1234, .result = "ok",
+	};
+	struct guest_forward_record r2 = {
+		.event_id = b, .target = "qmp:eeh-failed:@vm2", .cls = "eeh-failed",
+		.action = "device_del", .guest = "vm2", .attempt = 2, .started_us = T0 + 5,
+		.latency_us = 5000000, .result = "timeout", .error = "no answer to device_del",
+		.device = "",
+	};
+	cr_assert_eq(store_guest_forward_add(s, &r1, &e), 0, "%s", e.msg);
+	cr_assert_eq(store_guest_forward_add(s, &r2, &e), 0, "%s", e.msg);
+	char out[512] = "";
+	cr_assert_eq(store_each_forward(s, a, collect_forward, out, &e), 0, "%s", e.msg);
+	cr_expect_str_eq(out, "epow|powerdown|/run/q.sock|vm1|-|qmp:epow:/run/q.sock|1|1234|ok|-;");
+	out[0] = 0;
+	store_each_forward(s, b, collect_forward, out, &e);
+	cr_expect_str_eq(out, "eeh-failed|device_del|-|vm2|-|qmp:eeh-failed:@vm2|2|5000000|"
+			      "timeout|no answer to device_del;");
+
+	/* --guest: the events forwarded to a guest, or naming it (events.guest). */
+	struct event_filter f;
+	event_filter_init(&f);
+	f.guest = "vm1";
+	cr_expect_eq(count(s, &f), 1);
+	f.guest = "vm2";
+	cr_expect_eq(count(s, &f), 1);
+	f.guest = "vm3";
+	cr_expect_eq(count(s, &f), 0);
+
+	/* Pruning an event removes its forwards (cascade) and leaves the database clean. */
+	struct retention_policy p;
+	struct retention_result rr;
+	retention_policy_default(&p);
+	for (int i = 0; i < 4; i++)
+		p.max_age_us[i] = HOUR;
+	cr_assert_eq(retention_prune(s, &p, T0 + 400 * 24 * HOUR, false, NULL, &rr, &e), 0, "%s",
+		     e.msg);
+	cr_expect_eq(rr.total, 3);
+	sqlite3_stmt *st;
+	cr_assert_eq(sqlite3_prepare_v2((sqlite3 *)store_sqlite(s),
+					"SELECT count(*) FROM guest_forwards", -1, &st, NULL),
+		     SQLITE_OK);
+	cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+	cr_expect_eq(sqlite3_column_int(st, 0), 0);
+	sqlite3_finalize(st);
+	cr_expect_eq(store_check(s, &e), 0, "%s", e.msg);
+	store_close(s);
 }
