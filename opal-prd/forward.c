@@ -42,6 +42,7 @@
 
 #define FWD_MAX_JOBS 16
 #define FWD_MAX_IDS  256
+#define FWD_WAIT_US  (200ll * 1000) /* a row waiting for its socket or a job slot */
 
 enum step {
 	ST_GREETING,
@@ -639,14 +640,17 @@ void forward_work(struct daemon *d, const struct outbox_row *rows, size_t n)
 			store_outbox_set(d->store, r->id, "failed", r->attempts, 0, NULL);
 			continue;
 		}
-		/* QEMU serves one QMP client at a time: one job per socket. */
-		if (socket_busy(r->target))
-			continue;
-		for (int k = 0; k < FWD_MAX_JOBS && !j; k++)
+		/* QEMU serves one QMP client at a time: one job per socket. A row that must
+		 * wait is put off a little (a due row would wake the outbox at once, again and
+		 * again, while the other job runs). */
+		for (int k = 0; k < FWD_MAX_JOBS && !j && !socket_busy(r->target); k++)
 			if (!fw.jobs[k].used)
 				j = &fw.jobs[k];
-		if (!j)
-			return; /* the rows stay pending; a finishing job kicks the outbox */
+		if (!j) {
+			store_outbox_set(d->store, r->id, "pending", r->attempts,
+					 time_now_us() + FWD_WAIT_US, NULL);
+			continue;
+		}
 		start_job(d, j, r);
 	}
 }
