@@ -392,6 +392,7 @@ static void on_reply(struct job *j, const struct qmp_msg *m)
 			socket_failed(j, "no-guest", "another guest");
 			return;
 		}
+		j->error[0] = 0; /* this is the guest: what other sockets said is moot */
 		if (j->act == FWD_ACT_POWERDOWN)
 			send_cmd(j, ST_POWERDOWN, "system_powerdown", NULL, c->timeout_us);
 		else
