@@ -5,12 +5,15 @@
 # device id). `opal-sim inject pci fail` kills the PE; the daemon's poller stores the
 # failure with the guest, the forwarder sends device_del and waits for DEVICE_DELETED:
 # the observer sees it, query-pci no longer lists the device, the attempt is recorded.
+# Another guest's socket matches the glob too (and is asked first): guests are told
+# apart by query-name, and the other guest is left alone.
 # A freeze of the same PE (before the failure) and a machine check taken in the guest's
 # vCPU thread (the guest is named from the QEMU's command line) are recorded with the
 # guest only; the same machine check in host user context is not guest-visible.
 . tests/tools/itlib.sh
 . tests/integration/lib/qemu.sh
 qemu_start rhel9-db
+qemu_decoy other-vm
 mon_start '{"execute":"device_add","arguments":{"driver":"virtio-net-pci","id":"hostdev0"}}'
 added() { [ "$(grep -c '"return"' "$T/mon.log")" -ge 2 ]; }
 wait_for 10 added || fail "device_add: $(cat "$T/mon.log")"
@@ -43,6 +46,7 @@ del() { [ "$(q "select count(*) from guest_forwards where class='eeh-failed'")" 
 wait_for 20 del || fail "failure not forwarded: $(q "select kind, refcode, guest from events where kind='eeh'") $(tail -5 "$T/prd.log")"
 row=$(q "select action, guest, device, result, error from guest_forwards where class='eeh-failed'")
 [ "$row" = "device_del|rhel9-db|hostdev0|ok|" ] || fail "record: $row"
+[ "$(q "select socket from guest_forwards where class='eeh-failed'")" = "$T/qmp.sock" ] || fail "socket"
 grep -q '"DEVICE_DELETED".*"device": "hostdev0"' "$T/mon.log" || fail "observer saw no DEVICE_DELETED: $(cat "$T/mon.log")"
 mon_send '{"execute":"query-pci"}'
 wait_for 5 grep -q '"devices": \[\]' "$T/mon.log" || fail "device still present: $(tail -1 "$T/mon.log")"

@@ -1,6 +1,7 @@
 # qemu.sh - a real QEMU pseries guest (paused, no OS) for the forwarding tests
 # (sourced after tests/tools/itlib.sh). docs/spec/test-peers.md §2 has the command line.
 #   qemu_start NAME   -> $T/qmp.sock (for opal-prd) and $T/observer.mon (the test's observer)
+#   qemu_decoy NAME   -> another guest on $T/a-NAME.sock (sorts before qmp.sock)
 #   mon_start         -> an observer on observer.mon whose output goes to $T/mon.log
 #   qemu_stop         (also on exit)
 command -v qemu-system-ppc64 >/dev/null 2>&1 || skip "qemu-system-ppc64 is not installed"
@@ -15,7 +16,17 @@ qemu_start() {
 	QEMU_PID=$(cat "$T/qemu.pid")
 	[ -S "$T/qmp.sock" ] || fail "no QMP socket"
 }
+DECOY_PID=""
+qemu_decoy() {
+	qemu-system-ppc64 -M pseries,cap-cfpc=broken,cap-sbbc=broken,cap-ibs=broken,cap-ccf-assist=off \
+		-m 256M -S -nodefaults -nographic -name "$1" \
+		-qmp "unix:$T/a-$1.sock,server=on,wait=off" \
+		-daemonize -pidfile "$T/decoy.pid" 2>"$T/decoy.log" || fail "decoy qemu did not start: $(cat "$T/decoy.log")"
+	DECOY_PID=$(cat "$T/decoy.pid")
+}
 qemu_stop() {
+	[ -n "$DECOY_PID" ] && kill "$DECOY_PID" 2>/dev/null
+	DECOY_PID=""
 	[ -n "$QEMU_PID" ] || return 0
 	kill -CONT "$QEMU_PID" 2>/dev/null
 	kill "$QEMU_PID" 2>/dev/null
