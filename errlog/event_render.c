@@ -231,8 +231,8 @@ static int text_forward(const struct stored_forward *f, void *arg)
 	fprintf(out, "  %s %s %s to guest %s%s%s: %s (attempt %d, %lld ms)%s%s\n",
 		time_format(f->started_us, false, t, sizeof(t)), nz(f->cls), nz(f->action),
 		f->guest ? f->guest : "?", f->device ? " device " : "", nz(f->device),
-		nz(f->result), f->attempt, (long long)(f->latency_us / 1000),
-		f->error ? ": " : "", nz(f->error));
+		nz(f->result), f->attempt, (long long)(f->latency_us / 1000), f->error ? ": " : "",
+		nz(f->error));
 	if (f->socket)
 		fprintf(out, "    via %s\n", f->socket);
 	return 0;

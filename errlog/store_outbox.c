@@ -128,11 +128,12 @@ int store_guest_forward_add(struct store *s, const struct guest_forward_record *
 	sqlite3_stmt *st;
 	int rc;
 
-	if (sqlite3_prepare_v2(s->db,
-			       "INSERT INTO guest_forwards (event_id, target, class, action, socket,"
-			       " guest, device, attempt, started_us, latency_us, result, error)"
-			       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-			       -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(
+		    s->db,
+		    "INSERT INTO guest_forwards (event_id, target, class, action, socket,"
+		    " guest, device, attempt, started_us, latency_us, result, error)"
+		    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+		    -1, &st, NULL) != SQLITE_OK)
 		return store_sqlerr(s, e, "prepare guest forward");
 	sqlite3_bind_int64(st, 1, r->event_id);
 	sqlite3_bind_text(st, 2, r->target, -1, SQLITE_STATIC);

@@ -172,8 +172,7 @@ static void build_where(struct qbuf *q, const struct event_filter *f, struct qst
 	}
 	if (f->source && *f->source)
 		q_add(q, " AND source = ?%d", q_text(q, f->source));
-	if (f->guest && *f->guest)
-	{
+	if (f->guest && *f->guest) {
 		int gi = q_text(q, f->guest);
 		q_add(q,
 		      " AND (guest = ?%d OR id IN (SELECT event_id FROM guest_forwards"

@@ -276,7 +276,8 @@ static int elog_inject(const char *root, int argc, char **argv, struct ras_err *
 		switch (c) {
 		case 'S':
 		case 'V':
-			if ((rc = sim_opt_u64(c == 'S' ? "--subsystem" : "--severity", optarg, &v, e)))
+			if ((rc = sim_opt_u64(c == 'S' ? "--subsystem" : "--severity", optarg, &v,
+					      e)))
 				return rc;
 			if (v > 0xff)
 				return ras_errf(e, -ERANGE, "%s: expected 0x00-0xFF",

@@ -524,9 +524,9 @@ static int collect_forward(const struct stored_forward *f, void *arg)
 	char *out = arg;
 	size_t l = strlen(out);
 	snprintf(out + l, 512 - l, "%s|%s|%s|%s|%s|%s|%d|%lld|%s|%s;", f->cls, f->action,
-		 f->socket ? f->socket : "-", f->guest ? f->guest : "-", f->device ? f->device : "-",
-		 f->target, f->attempt, (long long)f->latency_us, f->result,
-		 f->error ? f->error : "-");
+		 f->socket ? f->socket : "-", f->guest ? f->guest : "-",
+		 f->device ? f->device : "-", f->target, f->attempt, (long long)f->latency_us,
+		 f->result, f->error ? f->error : "-");
 	return 0;
 }
 
@@ -539,14 +539,28 @@ Test(store, guest_forwards_recorded_listed_and_pruned)
 	int64_t b = add(s, "fwd-b", "eeh", RAS_SEV_CRITICAL, T0 + 1, "eeh-failed", NULL, false, &n);
 	add(s, "fwd-c", "pel", RAS_SEV_INFO, T0 + 2, "B1", NULL, false, &n);
 	struct guest_forward_record r1 = {
-		.event_id = a, .target = "qmp:epow:/run/q.sock", .cls = "epow", .action = "powerdown",
-		.socket = "/run/q.sock", .guest = "vm1", .attempt = 1, .started_us = T0,
-		.latency_us = 1234, .result = "ok",
+		.event_id = a,
+		.target = "qmp:epow:/run/q.sock",
+		.cls = "epow",
+		.action = "powerdown",
+		.socket = "/run/q.sock",
+		.guest = "vm1",
+		.attempt = 1,
+		.started_us = T0,
+		.latency_us = 1234,
+		.result = "ok",
 	};
 	struct guest_forward_record r2 = {
-		.event_id = b, .target = "qmp:eeh-failed:@vm2", .cls = "eeh-failed",
-		.action = "device_del", .guest = "vm2", .attempt = 2, .started_us = T0 + 5,
-		.latency_us = 5000000, .result = "timeout", .error = "no answer to device_del",
+		.event_id = b,
+		.target = "qmp:eeh-failed:@vm2",
+		.cls = "eeh-failed",
+		.action = "device_del",
+		.guest = "vm2",
+		.attempt = 2,
+		.started_us = T0 + 5,
+		.latency_us = 5000000,
+		.result = "timeout",
+		.error = "no answer to device_del",
 		.device = "",
 	};
 	cr_assert_eq(store_guest_forward_add(s, &r1, &e), 0, "%s", e.msg);
