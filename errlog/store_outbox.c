@@ -42,8 +42,10 @@ int64_t store_outbox_next_time(struct store *s)
 	sqlite3_stmt *st;
 	int64_t v = 0;
 
-	if (sqlite3_prepare_v2(s->db, "SELECT min(next_us) FROM outbox WHERE state = 'pending'",
-			       -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(
+		    s->db,
+		    "SELECT min(next_us) FROM outbox WHERE state = 'pending' AND next_us > 0", -1,
+		    &st, NULL) != SQLITE_OK)
 		return 0;
 	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
 		v = sqlite3_column_int64(st, 0);
@@ -74,8 +76,8 @@ int store_outbox_set(struct store *s, int64_t row_id, const char *state, int att
 
 int store_outbox_requeue_running(struct store *s, struct ras_err *e)
 {
-	if (sqlite3_exec(s->db, "UPDATE outbox SET state = 'pending' WHERE state = 'running'",
-			 NULL, NULL, NULL) != SQLITE_OK)
+	if (sqlite3_exec(s->db, "UPDATE outbox SET state = 'pending' WHERE state = 'running'", NULL,
+			 NULL, NULL) != SQLITE_OK)
 		return store_sqlerr(s, e, "requeue outbox");
 	return sqlite3_changes(s->db);
 }
@@ -85,12 +87,13 @@ int store_hook_run_add(struct store *s, const struct hook_run_record *r, struct 
 	sqlite3_stmt *st;
 	int rc;
 
-	if (sqlite3_prepare_v2(s->db,
-			       "INSERT INTO hook_runs (hook, event_id, event_count, event_ids,"
-			       " attempt, started_us, duration_us, outcome, exit_status, signal, uid,"
-			       " stdout, stderr, truncated, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
-			       " ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-			       -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(
+		    s->db,
+		    "INSERT INTO hook_runs (hook, event_id, event_count, event_ids,"
+		    " attempt, started_us, duration_us, outcome, exit_status, signal, uid,"
+		    " stdout, stderr, truncated, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
+		    " ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+		    -1, &st, NULL) != SQLITE_OK)
 		return store_sqlerr(s, e, "prepare hook run");
 	sqlite3_bind_text(st, 1, r->hook, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, r->event_id);

@@ -27,7 +27,11 @@ struct outbox_row {
 /* Pending rows whose time has come (next_us <= now), oldest first, at most max. */
 int store_outbox_due(struct store *s, int64_t now_us, struct outbox_row *rows, size_t max,
 		     size_t *n, struct ras_err *e);
-/* The earliest next_us of pending rows (0 when none). */
+/*
+ * The earliest retry time of pending rows (0 when none). Rows that were never tried
+ * (next_us 0) do not count: the daemon is kicked when they are written and when a run
+ * slot frees, so a timer for them would only fire while their slot is still busy.
+ */
 int64_t store_outbox_next_time(struct store *s);
 /* Set the state of rows (inside a batch or on its own: autocommit). */
 int store_outbox_set(struct store *s, int64_t row_id, const char *state, int attempts,

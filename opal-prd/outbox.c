@@ -28,8 +28,10 @@
 #include "opal-prd/forward.h"
 #include "opal-prd/outbox.h"
 
-#define OUTBOX_FETCH 1024
+#define OUTBOX_FETCH	1024
 #define OUTBOX_MAX_RUNS 48
+/* Safety net for rows waiting for a run slot (a run's end re-examines them at once). */
+#define OUTBOX_SLOT_RECHECK_US 100000
 
 struct run {
 	bool used;
@@ -53,6 +55,9 @@ static struct {
 	struct hook_state hs[HOOK_MAX];
 	int timer;
 	bool pending_work;
+	/* Due rows were left waiting for a free run slot: the end of a run re-examines them,
+	 * so their due time must not re-arm the timer (that would spin until then). */
+	bool waiting_for_slot;
 	struct outbox_row rows[OUTBOX_FETCH];
 } ob = { .timer = -1 };
 
@@ -84,7 +89,7 @@ static void arm_timer(struct daemon *d)
 	if (next_row) {
 		int64_t r = next_row - time_now_us();
 		if (r < 1)
-			r = 1;
+			r = ob.waiting_for_slot ? OUTBOX_SLOT_RECHECK_US : 1;
 		if (delay_us < 0 || r < delay_us)
 			delay_us = r;
 	}
@@ -115,8 +120,8 @@ static void record_and_update(struct daemon *d, struct run *r)
 
 	ids[0] = 0;
 	for (size_t i = 0; i < r->n && used + 24 < sizeof(ids); i++)
-		used += (size_t)snprintf(ids + used, sizeof(ids) - used, "%s%" PRId64,
-					 i ? "," : "", r->events[i]);
+		used += (size_t)snprintf(ids + used, sizeof(ids) - used, "%s%" PRId64, i ? "," : "",
+					 r->events[i]);
 	struct hook_run_record rec = {
 		.hook = h->name,
 		.event_id = r->events[0],
@@ -142,7 +147,8 @@ static void record_and_update(struct daemon *d, struct run *r)
 		goto fail_rb;
 	for (size_t i = 0; i < r->n; i++) {
 		const char *st = ok ? "done" : r->attempt > h->retries ? "failed" : "pending";
-		int64_t backoff = h->retry_backoff_us << (r->attempt - 1 < 20 ? r->attempt - 1 : 20);
+		int64_t backoff = h->retry_backoff_us
+				  << (r->attempt - 1 < 20 ? r->attempt - 1 : 20);
 		if (store_outbox_set(d->store, r->rows[i], st, r->attempt, ok ? 0 : now + backoff,
 				     &e))
 			goto fail_rb;
@@ -333,6 +339,7 @@ void outbox_work(struct daemon *d)
 	if (!ob.pending_work || d->in_batch || d->paused)
 		return;
 	ob.pending_work = false;
+	ob.waiting_for_slot = false;
 	if (store_outbox_due(d->store, now, ob.rows, OUTBOX_FETCH, &n, &e)) {
 		log_warn("event=outbox_read_failed error=\"%s\"", e.msg);
 		return;
@@ -372,6 +379,8 @@ void outbox_work(struct daemon *d)
 				break;
 			start += take;
 		}
+		if (start < m)
+			ob.waiting_for_slot = true;
 		free(mine);
 	}
 	/* Guest forwards (opal-prd/forward.c). */
