@@ -44,7 +44,7 @@ static int stats_row(const char *group, const char *key, int64_t n, void *arg)
 	if (o->fmt == ELOG_OUT_JSON)
 		json_kint(&o->w, key, n);
 	else
-		printf("  %-40s %10lld\n", key, (long long)n);
+		printf("  %10lld  %s\n", (long long)n, key); /* names of any length */
 	return 0;
 }
 
