@@ -3,7 +3,7 @@
  * optional zstd, fsync of file and directory, and the rename that makes it visible.
  *
  * Invariants:
- *  - Memory is bounded by HASH_SLOTS chunks (default 3 x 1 MiB) plus zstd's stream
+ *  - Memory is bounded by HASH_SLOTS chunks (6 x 1 MiB: slack for the reader when a write stalls) plus zstd's stream
  *    buffers, whatever the dump size: the dump is never held in memory as a whole.
  *  - Bytes go to "<dir>/.partial.<name>.<pid>" (hidden, never matched as a fetched dump).
  *    Only after the last byte is written, the file fsync'ed and closed is it renamed to
@@ -340,7 +340,7 @@ static int check_space(const struct dump_policy *p, uint64_t need, struct ras_er
  * reused only after the hasher is done with it. Slots are hashed in order. Memory:
  * HASH_SLOTS chunks.
  */
-#define HASH_SLOTS 3
+#define HASH_SLOTS 6
 
 struct hasher {
 	pthread_t th;
