@@ -4,6 +4,7 @@
  * Invariants: a batch is one IMMEDIATE transaction and its COMMIT is durable
  * (WAL + synchronous=FULL) before store_commit() returns 0; every record is inserted
  * with ON CONFLICT(dedupe_key) DO NOTHING, so a re-offered record changes nothing;
+ * the events_rollup counts of a batch's new events are written just before its COMMIT;
  * statements are prepared once per connection. The WAL and shm files are kept
  * (PERSIST_WAL) so readers without write permission can open the database.
  */
@@ -39,6 +40,9 @@ static const char *const stmt_sql[ST__COUNT] = {
 	[ST_CURSOR_SET] = "INSERT INTO cursors (name, value, updated_us) VALUES (?1, ?2, ?3)"
 			  " ON CONFLICT(name) DO UPDATE SET value = excluded.value,"
 			  " updated_us = excluded.updated_us",
+	[ST_ROLLUP_ADD] = "INSERT INTO events_rollup (day, kind, severity, subsystem, open, n)"
+			  " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+			  " ON CONFLICT DO UPDATE SET n = n + excluded.n",
 };
 
 /* Map an SQLite result to an errno-style code and fill e. */
@@ -264,6 +268,7 @@ void store_close(struct store *s)
 		return;
 	for (int i = 0; i < ST__COUNT; i++)
 		sqlite3_finalize(s->st[i]);
+	store_rollup_free(s);
 	if (s->attr_f)
 		fclose(s->attr_f);
 	free(s->attr_buf);
@@ -306,7 +311,9 @@ int store_commit(struct store *s, struct ras_err *e)
 
 	if (!s->in_batch)
 		return ras_errf(e, -EINVAL, "%s: commit without a batch", s->path);
-	rc = exec(s, "COMMIT", e);
+	rc = store_rollup_flush(s, e);
+	if (!rc)
+		rc = exec(s, "COMMIT", e);
 	if (rc) {
 		/* A failed COMMIT (disk full) leaves the transaction open: roll it back so
 		 * the caller can retry the whole batch later. */
@@ -321,6 +328,7 @@ void store_rollback(struct store *s)
 {
 	if (!sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	store_rollup_clear(s);
 	s->in_batch = 0;
 }
 
@@ -413,6 +421,10 @@ int store_append(struct store *s, struct ras_event *ev, bool *is_new, struct ras
 		return store_find_dedupe(s, ev->dedupe_key, &ev->id, e);
 	}
 	ev->id = sqlite3_last_insert_rowid(s->db);
+	rc = store_rollup_add(s, ev->time_us ? ev->time_us : now, ev->kind, (int)ev->severity,
+			      ev->subsystem, 1, e);
+	if (rc)
+		return rc;
 	for (size_t i = 0; i < ev->n_callouts; i++) {
 		const struct ras_callout *c = &ev->callouts[i];
 		char prio[2] = { (char)c->priority, 0 };

@@ -10,6 +10,12 @@
 #include "errlog/store.h"
 
 extern const char *const store_migrations[];
+
+/* The day number of a time in microseconds, rounded down (also for times before 1970),
+ * as an SQL expression: the day key of the events_rollup table. */
+#define STORE_DAY_US "86400000000"
+#define STORE_DAY_SQL(t) \
+	"((" t " - ((" t " % " STORE_DAY_US ") + " STORE_DAY_US ") % " STORE_DAY_US ") / " STORE_DAY_US ")"
 extern const int store_schema_version;
 
 enum store_stmt_id {
@@ -19,6 +25,7 @@ enum store_stmt_id {
 	ST_INSERT_OUTBOX,
 	ST_CURSOR_GET,
 	ST_CURSOR_SET,
+	ST_ROLLUP_ADD,
 	ST__COUNT,
 };
 
@@ -31,7 +38,15 @@ struct store {
 	FILE *attr_f; /* reused buffer for the attrs JSON of one event */
 	char *attr_buf;
 	size_t attr_len;
+	struct store_rollup *rollup; /* counts of the batch's new events (store_rollup.c) */
 };
+
+/* events_rollup for inserted events: counted per batch, written before COMMIT. */
+int store_rollup_add(struct store *s, int64_t time_us, const char *kind, int severity,
+		     const char *subsystem, int open, struct ras_err *e);
+int store_rollup_flush(struct store *s, struct ras_err *e);
+void store_rollup_clear(struct store *s);
+void store_rollup_free(struct store *s);
 
 /* Prepare (once) and return statement id, reset and with bindings cleared. */
 sqlite3_stmt *store_stmt(struct store *s, enum store_stmt_id id, struct ras_err *e);

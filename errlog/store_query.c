@@ -524,6 +524,25 @@ fail:
 	return rc;
 }
 
+/* The first whole day at or after t (microseconds), in days since 1970. */
+static int64_t first_whole_day(int64_t t)
+{
+	const int64_t day = 86400000000ll;
+	int64_t d = t / day;
+
+	if (t % day != 0 && t > 0)
+		d++;
+	return d;
+}
+
+/* Counts come from events_rollup for the whole days after since_us and from the events
+ * themselves (found by events_time) for the part of a day before that. */
+#define STATS_ROWS                                                                           \
+	"WITH r AS (SELECT day, kind, severity, subsystem, open, n FROM events_rollup"       \
+	" WHERE day >= ?2 UNION ALL SELECT " STORE_DAY_SQL("time_us") ", kind, severity,"    \
+	" coalesce(subsystem, '-'), open, 1 FROM events"                                       \
+	" WHERE time_us >= ?1 AND time_us < ?2 * " STORE_DAY_US ") "
+
 int store_stats(struct store *s, int64_t since_us,
 		int (*cb)(const char *group, const char *key, int64_t count, void *arg), void *arg,
 		struct ras_err *e)
@@ -532,23 +551,25 @@ int store_stats(struct store *s, int64_t since_us,
 		const char *group;
 		const char *sql;
 	} q[] = {
-		{ "kind", "SELECT kind, count(*) FROM events WHERE time_us >= ?1 GROUP BY kind"
-			  " ORDER BY 2 DESC, 1" },
-		{ "severity", "SELECT severity, count(*) FROM events WHERE time_us >= ?1"
-			      " GROUP BY severity ORDER BY 1 DESC" },
-		{ "subsystem", "SELECT coalesce(subsystem, '-'), count(*) FROM events"
-			       " WHERE time_us >= ?1 GROUP BY 1 ORDER BY 2 DESC, 1" },
-		{ "day", "SELECT date(time_us / 1000000, 'unixepoch'), count(*) FROM events"
-			 " WHERE time_us >= ?1 GROUP BY 1 ORDER BY 1" },
-		{ "state", "SELECT CASE WHEN open THEN 'open' ELSE 'closed' END, count(*)"
-			   " FROM events WHERE time_us >= ?1 GROUP BY 1 ORDER BY 1 DESC" },
+		{ "kind", STATS_ROWS "SELECT kind, sum(n) FROM r GROUP BY kind ORDER BY 2 DESC, 1" },
+		{ "severity",
+		  STATS_ROWS "SELECT severity, sum(n) FROM r GROUP BY severity ORDER BY 1 DESC" },
+		{ "subsystem",
+		  STATS_ROWS "SELECT subsystem, sum(n) FROM r GROUP BY 1 ORDER BY 2 DESC, 1" },
+		{ "day", STATS_ROWS "SELECT date(day * 86400, 'unixepoch'), sum(n) FROM r"
+				    " GROUP BY day ORDER BY day" },
+		{ "state", STATS_ROWS "SELECT CASE WHEN open THEN 'open' ELSE 'closed' END, sum(n)"
+				      " FROM r GROUP BY 1 ORDER BY 1 DESC" },
 	};
+	int64_t day0 = first_whole_day(since_us);
+
 	for (size_t i = 0; i < sizeof(q) / sizeof(q[0]); i++) {
 		sqlite3_stmt *st;
 		int rc;
 		if (sqlite3_prepare_v2(s->db, q[i].sql, -1, &st, NULL) != SQLITE_OK)
 			return store_sqlerr(s, e, "prepare stats");
 		sqlite3_bind_int64(st, 1, since_us);
+		sqlite3_bind_int64(st, 2, day0);
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 			const char *key = col_text(st, 0);
 			char sev[16];
