@@ -156,7 +156,9 @@ int main(void)
 	char name[32], cmd[512];
 	double rate[2] = { 0, 0 };
 	pid_t pid = 0;
-	for (int pass = 0; pass < 2; pass++) {
+	/* BENCH_PRD_STORM_ONLY=1: the storm without hooks only (for profiling). */
+	int passes = getenv("BENCH_PRD_STORM_ONLY") ? 1 : 2;
+	for (int pass = 0; pass < passes; pass++) {
 		if (pass == 1) {
 			snprintf(config, sizeof(config), "%s/hooks.yaml", dbdir);
 			FILE *cf = fopen(config, "w");
@@ -190,6 +192,8 @@ int main(void)
 		if (bench_rm_tree(elog) || mkdir_p(elog, 0755))
 			return 1;
 	}
+	if (passes == 1)
+		return bench_rm_tree(root) || bench_rm_tree(dbdir) ? 1 : 0;
 	printf("prd: ingest with the sleeping hook at %.0f%% of the rate without hooks\n",
 	       100.0 * rate[1] / rate[0]);
 	config[0] = 0;

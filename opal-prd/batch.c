@@ -176,9 +176,12 @@ int daemon_commit(struct daemon *d)
 		store_failed(d, rc, e.msg);
 		return rc;
 	}
-	/* A trickle, not a storm: keep the idle footprint small. */
+	/* A trickle, not a storm: keep the idle footprint small. After a storm, once
+	 * it has been quiet for a moment (daemon.c on_release). */
 	if (d->batch_n < 16)
 		store_release_memory(d->store);
+	else if (d->release_timer >= 0)
+		loop_timer_set(d->loop, d->release_timer, DAEMON_RELEASE_US, 0);
 	d->in_batch = false;
 	d->batch_n = 0;
 	d->commits++;

@@ -5,6 +5,7 @@
 #include "opal-prd/daemon.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -68,6 +69,22 @@ static void on_idle(struct loop *l, void *arg)
 	(void)l;
 	if (daemon_commit(arg) == 0)
 		outbox_work(arg);
+}
+
+/* Quiet since the last large commit (or since start-up): give back SQLite's page
+ * cache and the heap's free memory, so an idle daemon stays small. A trickle commit
+ * releases at once (batch.c); a storm re-arms this timer with every commit. */
+static void on_release(struct loop *l, void *arg)
+{
+	struct daemon *d = arg;
+
+	(void)l;
+	if (d->in_batch) {
+		loop_timer_set(d->loop, d->release_timer, DAEMON_RELEASE_US, 0);
+		return;
+	}
+	store_release_memory(d->store);
+	malloc_trim(0);
 }
 
 static void on_retention(struct loop *l, void *arg)
@@ -136,6 +153,7 @@ int daemon_start(struct daemon *d)
 
 	d->started_us = time_now_us();
 	d->retry_timer = -1;
+	d->release_timer = -1;
 	d->work_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (d->work_fd < 0)
 		return -errno;
@@ -143,6 +161,7 @@ int daemon_start(struct daemon *d)
 	if (rc)
 		return rc;
 	loop_set_idle(d->loop, on_idle, d);
+	d->release_timer = loop_timer_add(d->loop, DAEMON_RELEASE_US, 0, on_release, d);
 	if (d->cfg.retention_interval_us > 0)
 		loop_timer_add(d->loop, d->cfg.retention_interval_us, d->cfg.retention_interval_us,
 			       on_retention, d);

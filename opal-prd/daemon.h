@@ -56,6 +56,7 @@ struct source {
 typedef void (*after_commit_fn)(struct daemon *d, void *arg, bool ok);
 
 #define DAEMON_MAX_SOURCES 12
+#define DAEMON_RELEASE_US (250ll * 1000)
 
 struct daemon {
 	struct opal_config cfg;
@@ -79,6 +80,10 @@ struct daemon {
 	int64_t backoff_us;
 	int retry_timer;
 	int last_err;
+
+	/* memory: after start-up and after a storm the page cache and the heap are given
+	 * back once the daemon has been quiet for DAEMON_RELEASE_US (idle footprint) */
+	int release_timer;
 
 	/* counters */
 	uint64_t commits;
