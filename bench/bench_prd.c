@@ -9,7 +9,9 @@
  * 2. Latency: one elog at idle, 1,000 trials; time from the directory appearing
  *    (rename into place) to the daemon's write of `acknowledge` (inotify), p50/p99.
  * 3. Idle: RSS and wake-ups of an idle daemon over BENCH_IDLE_SECONDS (default 60).
- * Environment: OPAL_RAS_BIN (default build/bin), BENCH_STORM (default 100000).
+ * Environment: OPAL_RAS_BIN (default build/bin), BENCH_STORM (default 100000),
+ * BENCH_IDLE_SECONDS (60), BENCH_PRD_STORM_ONLY=1 (only the storm without hooks, e.g.
+ * under perf record).
  * It reports; it never asserts.
  */
 #include <errno.h>

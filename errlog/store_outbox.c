@@ -10,6 +10,9 @@
 
 #include "common/timeutil.h"
 
+/* The order is outbox_pending's own (state, next_us, rowid): SQLite walks the index and
+ * stops after max rows. Ordering by id alone made it read and sort every pending row on
+ * each call - after every commit, so a storm with a slow hook paid O(pending) per batch. */
 int store_outbox_due(struct store *s, int64_t now_us, struct outbox_row *rows, size_t max,
 		     size_t *n, struct ras_err *e)
 {
@@ -19,7 +22,8 @@ int store_outbox_due(struct store *s, int64_t now_us, struct outbox_row *rows, s
 	*n = 0;
 	if (sqlite3_prepare_v2(s->db,
 			       "SELECT id, event_id, target, attempts, next_us FROM outbox"
-			       " WHERE state = 'pending' AND next_us <= ?1 ORDER BY id LIMIT ?2",
+			       " WHERE state = 'pending' AND next_us <= ?1 ORDER BY next_us, id"
+			       " LIMIT ?2",
 			       -1, &st, NULL) != SQLITE_OK)
 		return store_sqlerr(s, e, "prepare outbox");
 	sqlite3_bind_int64(st, 1, now_us);

@@ -24,7 +24,9 @@ struct outbox_row {
 	int64_t next_us;
 };
 
-/* Pending rows whose time has come (next_us <= now), oldest first, at most max. */
+/* Pending rows whose time has come (next_us <= now), at most max: earliest due first,
+ * then oldest (new rows are due at once, so they come in event order; a retry whose
+ * backoff has passed comes before newer rows that became due later). */
 int store_outbox_due(struct store *s, int64_t now_us, struct outbox_row *rows, size_t max,
 		     size_t *n, struct ras_err *e);
 /*
