@@ -10,8 +10,11 @@
  *    By default it stops at 1M; BENCH_STORE_MAX=10000000 goes on to 10M (about 10-15
  *    minutes more and ~10 GB in /tmp on the 2-core development machine).
  * 3. Bytes per stored event (file size / events).
- * Knobs for experiments: BENCH_STORE_BATCH (events per commit, default 1000) and
- * BENCH_STORE_SQL (SQL run after opening, e.g. "DROP INDEX events_refcode").
+ * Knobs for experiments: BENCH_STORE_BATCH (events per commit, default 1000),
+ * BENCH_STORE_SQL (SQL run after opening, e.g. "DROP INDEX events_refcode") and
+ * BENCH_STORE_SRCS (draw refcodes from that many distinct values; by default they are
+ * uniform over 2^27, so every insert into events_refcode lands on a random page - the
+ * worst case for that index).
  * It reports; it never asserts.
  */
 #include <stdio.h>
@@ -31,6 +34,7 @@ static const char *const subsystems[] = { "Memory subsystem", "Processor subsyst
 					   "Platform firmware", "Service processor" };
 
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
+static long src_pool; /* BENCH_STORE_SRCS: distinct refcodes; 0 = uniform over 2^27 */
 static uint64_t next_rand(void)
 {
 	rng ^= rng << 13;
@@ -46,8 +50,13 @@ static void make_event(long i, int64_t t0, struct ras_event *ev, char *key, char
 	uint64_t r = next_rand();
 	snprintf(key, 64, "pel:E:%08lX:%08lX:2025", (unsigned long)(0x50000000 + i),
 		 (unsigned long)i);
-	snprintf(src, 16, "B%X%02X%04X", (unsigned)(r & 7), (unsigned)((r >> 3) & 0xff),
-		 (unsigned)((r >> 11) & 0xffff));
+	if (src_pool) { /* a fixed set of distinct SRCs, as a real system reports */
+		unsigned k = (unsigned)((r >> 11) % (uint64_t)src_pool) * 2654435761u;
+		snprintf(src, 16, "B%X%02X%04X", k & 7, (k >> 3) & 0xff, (k >> 11) & 0xffff);
+	} else {
+		snprintf(src, 16, "B%X%02X%04X", (unsigned)(r & 7), (unsigned)((r >> 3) & 0xff),
+			 (unsigned)((r >> 11) & 0xffff));
+	}
 	snprintf(loc, 48, "U78D2.001.WZS0001-P1-C%u", (unsigned)((r >> 27) % 24));
 	snprintf(plid, 16, "0x%08lX", (unsigned long)(0x50000000 + i));
 	for (int k = 0; k < 300; k += 8) {
@@ -180,6 +189,9 @@ int main(void)
 		return 1;
 	}
 	long have = 0;
+	src_pool = getenv("BENCH_STORE_SRCS") ? atol(getenv("BENCH_STORE_SRCS")) : 0;
+	if (src_pool)
+		printf("store: refcodes drawn from %ld distinct values\n", src_pool);
 	int batch = getenv("BENCH_STORE_BATCH") ? atoi(getenv("BENCH_STORE_BATCH")) : 1000;
 	if (getenv("BENCH_STORE_SQL"))
 		sqlite3_exec(store_sqlite(s), getenv("BENCH_STORE_SQL"), NULL, NULL, NULL);
