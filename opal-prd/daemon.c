@@ -102,6 +102,16 @@ static void on_retention(struct loop *l, void *arg)
 		log_info("event=pruned count=%lld", (long long)r.total);
 }
 
+static void on_rescan(struct loop *l, void *arg)
+{
+	struct daemon *d = arg;
+
+	(void)l;
+	for (int i = 0; i < d->n_sources; i++)
+		if (d->sources[i].running && d->sources[i].ops->rescan)
+			d->sources[i].ops->rescan(d, &d->sources[i]);
+}
+
 static const struct source_ops *const all_sources[] = {
 	&src_elog_ops,
 	&src_kmsg_ops,
@@ -154,6 +164,7 @@ int daemon_start(struct daemon *d)
 	d->started_us = time_now_us();
 	d->retry_timer = -1;
 	d->release_timer = -1;
+	d->rescan_timer = -1;
 	d->work_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (d->work_fd < 0)
 		return -errno;
@@ -162,6 +173,8 @@ int daemon_start(struct daemon *d)
 		return rc;
 	loop_set_idle(d->loop, on_idle, d);
 	d->release_timer = loop_timer_add(d->loop, DAEMON_RELEASE_US, 0, on_release, d);
+	d->rescan_timer = loop_timer_add(d->loop, d->cfg.elog_rescan_us, d->cfg.elog_rescan_us,
+					 on_rescan, d);
 	if (d->cfg.retention_interval_us > 0)
 		loop_timer_add(d->loop, d->cfg.retention_interval_us, d->cfg.retention_interval_us,
 			       on_retention, d);
@@ -208,6 +221,7 @@ void daemon_reload(struct daemon *d)
 	d->cfg.root = d->root;
 	d->cfg.database = d->db_path;
 	ydoc_free(old);
+	loop_timer_set(d->loop, d->rescan_timer, d->cfg.elog_rescan_us, d->cfg.elog_rescan_us);
 	outbox_start(d);
 	start_sources(d);
 	log_info("event=reloaded");

@@ -38,6 +38,9 @@ struct source_ops {
 	bool (*poll)(struct daemon *d, struct source *s);
 	/* Extra status fields. */
 	void (*status)(struct daemon *d, struct source *s, struct json_writer *w);
+	/* The safety-net rescan (every elog.rescan_interval): one daemon timer serves all
+	 * sources, so an idle daemon wakes once per interval, not once per source. */
+	void (*rescan)(struct daemon *d, struct source *s);
 };
 
 struct source {
@@ -84,6 +87,7 @@ struct daemon {
 	/* memory: after start-up and after a storm the page cache and the heap are given
 	 * back once the daemon has been quiet for DAEMON_RELEASE_US (idle footprint) */
 	int release_timer;
+	int rescan_timer; /* every source's safety-net rescan (source_ops.rescan) */
 
 	/* counters */
 	uint64_t commits;

@@ -39,7 +39,7 @@ enum { DS_BUSY = 1, DS_DONE, DS_REFUSED, DS_NOTICED };
 struct dump_src {
 	struct source *src;
 	char dir[4096];
-	int ino, rescan_timer;
+	int ino;
 	struct dump_policy policy;
 	bool auto_retrieve;
 	struct namemap names;
@@ -231,10 +231,10 @@ static void scan(struct daemon *d)
 	free(v);
 }
 
-static void on_rescan(struct loop *l, void *arg)
+static void dump_rescan(struct daemon *d, struct source *s)
 {
-	(void)l;
-	scan(arg);
+	(void)s;
+	scan(d);
 }
 
 static void on_inotify(struct loop *l, int fd, uint32_t events, void *arg)
@@ -278,8 +278,6 @@ static int dump_start(struct daemon *d, struct source *s)
 	ds.ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (ds.ino >= 0 && inotify_add_watch(ds.ino, ds.dir, IN_CREATE | IN_MOVED_TO) >= 0)
 		loop_add_fd(d->loop, ds.ino, EPOLLIN, on_inotify, d);
-	ds.rescan_timer =
-		loop_timer_add(d->loop, d->cfg.elog_rescan_us, d->cfg.elog_rescan_us, on_rescan, d);
 	s->running = true;
 	scan(d);
 	return 0;
@@ -298,7 +296,6 @@ static void dump_stop(struct daemon *d, struct source *s)
 		loop_del_fd(d->loop, ds.ino);
 		close(ds.ino);
 	}
-	loop_timer_del(d->loop, ds.rescan_timer);
 	namemap_free(&ds.names);
 	s->running = false;
 }
@@ -325,4 +322,5 @@ const struct source_ops src_dump_ops = {
 	.stop = dump_stop,
 	.resume = dump_resume,
 	.status = dump_status,
+	.rescan = dump_rescan,
 };

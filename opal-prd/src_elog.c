@@ -43,7 +43,7 @@ enum { ST_QUEUED = 1, ST_INFLIGHT, ST_ACKED };
 struct elog_src {
 	struct source *src;
 	char dir[4096];
-	int ino, nl, rescan_timer;
+	int ino, nl;
 	int dirfd; /* the elog directory, for openat() of <id>/raw and <id>/acknowledge */
 	struct namemap names;
 	/* FIFO of queued names (indexes are names copied; entries may be stale). */
@@ -231,10 +231,10 @@ static void rescan(struct daemon *d)
 			namemap_del(&elog.names, e);
 }
 
-static void on_rescan(struct loop *l, void *arg)
+static void elog_rescan(struct daemon *d, struct source *s)
 {
-	(void)l;
-	rescan(arg);
+	(void)s;
+	rescan(d);
 }
 
 static void on_inotify(struct loop *l, int fd, uint32_t events, void *arg)
@@ -297,7 +297,7 @@ void elog_handle_uevent(struct daemon *d, const struct uevent *u)
 static int elog_start(struct daemon *d, struct source *s)
 {
 	elog.src = s;
-	elog.ino = elog.nl = elog.rescan_timer = elog.dirfd = -1;
+	elog.ino = elog.nl = elog.dirfd = -1;
 	namemap_init(&elog.names);
 	if (root_path(elog.dir, sizeof(elog.dir), d->root, ELOG_DIR))
 		return -ENAMETOOLONG;
@@ -327,8 +327,6 @@ static int elog_start(struct daemon *d, struct source *s)
 			log_warn("source=elog event=no_uevents error=\"%s\" fallback=rescan",
 				 strerror(-elog.nl));
 	}
-	elog.rescan_timer =
-		loop_timer_add(d->loop, d->cfg.elog_rescan_us, d->cfg.elog_rescan_us, on_rescan, d);
 	s->running = true;
 	rescan(d); /* what firmware offered while we were not running */
 	return 0;
@@ -344,7 +342,6 @@ static void elog_stop(struct daemon *d, struct source *s)
 		loop_del_fd(d->loop, elog.nl);
 		close(elog.nl);
 	}
-	loop_timer_del(d->loop, elog.rescan_timer);
 	if (elog.dirfd >= 0)
 		close(elog.dirfd);
 	namemap_free(&elog.names);
@@ -375,4 +372,5 @@ const struct source_ops src_elog_ops = {
 	.resume = elog_resume,
 	.poll = elog_poll,
 	.status = elog_status,
+	.rescan = elog_rescan,
 };
