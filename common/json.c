@@ -232,14 +232,11 @@ static char *fmt_u64(char *end, uint64_t v)
 	return p;
 }
 
-void json_keyn(struct json_writer *w, const char *key, size_t n)
+/* A key of n bytes of which the first `plain_len` need no escaping. */
+static inline void key_out(struct json_writer *w, const char *key, size_t n, size_t plain_len)
 {
-	size_t i;
+	size_t i = plain_len;
 
-	/* keys are nearly always plain literals: checked a word at a time, then copied */
-	i = plain_run8((const unsigned char *)key, n);
-	while (i < n && plain((unsigned char)key[i]))
-		i++;
 #ifdef __GLIBC__
 	/* compact output with room in the buffer: ',"key":' stored in one go */
 	if (i == n && !w->pretty && !w->after_key && w->depth > 0 &&
@@ -270,6 +267,21 @@ void json_keyn(struct json_writer *w, const char *key, size_t n)
 	else
 		out(w->f, "\":", 2);
 	w->after_key = true;
+}
+
+void json_keyn(struct json_writer *w, const char *key, size_t n)
+{
+	/* keys are nearly always plain: checked a word at a time, then copied */
+	size_t i = plain_run8((const unsigned char *)key, n);
+
+	while (i < n && plain((unsigned char)key[i]))
+		i++;
+	key_out(w, key, n, i);
+}
+
+void json_key_literal(struct json_writer *w, const char *key, size_t n)
+{
+	key_out(w, key, n, n);
 }
 
 void json_strn(struct json_writer *w, const char *s, size_t n)

@@ -48,13 +48,29 @@ void json_raw(struct json_writer *w, const char *text);
 /* Finish the document: a newline when at depth 0. */
 void json_end_doc(struct json_writer *w);
 
+/* A key known to need no escaping: only for keys written in our own source. */
+void json_key_literal(struct json_writer *w, const char *key, size_t n);
+
+/* The bytes a key must not contain to be written as it is. */
+#define JSON_KEY_SPECIALS                                                                      \
+	"\"\\\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f\x10\x11\x12\x13\x14\x15\x16" \
+	"\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f"
+
 /*
  * Inline so that strlen() of a literal key or value folds to a constant: the renderers
- * emit hundreds of keys per record.
+ * emit hundreds of keys per record. For a literal key the compiler also answers whether
+ * it holds a byte that needs escaping, so the per-key scan is done at build time; a key
+ * from data (a subsystem name, an attribute) is not a constant and is always checked.
  */
 static inline void json_key(struct json_writer *w, const char *key)
 {
-	json_keyn(w, key, strlen(key));
+	size_t n = strlen(key);
+
+	if (__builtin_constant_p(n) && __builtin_constant_p(!strpbrk(key, JSON_KEY_SPECIALS)) &&
+	    !strpbrk(key, JSON_KEY_SPECIALS))
+		json_key_literal(w, key, n);
+	else
+		json_keyn(w, key, n);
 }
 
 /* A string value; NULL is written as null. */
