@@ -52,12 +52,14 @@ static bool vpd_poll(struct daemon *d, struct source *s)
 	return false;
 }
 
+/* Refreshed here rather than through a work round: one wake-up a minute, not two.
+ * When ingest is paused the want stays and the next work round does it. */
 static void on_timer(struct loop *l, void *arg)
 {
 	(void)l;
 	vs.want = true;
 	vs.reason = "rescan";
-	daemon_kick(arg);
+	refresh(arg);
 }
 
 void vpd_handle_uevent(struct daemon *d, const struct uevent *u)
