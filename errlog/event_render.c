@@ -18,16 +18,35 @@ static const char *nz(const char *s)
 
 void event_render_text_header(FILE *f)
 {
-	fprintf(f, "%-7s %-19s %-10s %-8s %-10s %-3s %-24s %s\n", "ID", "TIME", "KIND", "SEVERITY",
+	fprintf(f, "%-7s %-19s %-10s %-8s %-14s %-3s %-24s %s\n", "ID", "TIME", "KIND", "SEVERITY",
 		"REFCODE", "S", "LOCATION", "SUMMARY");
+}
+
+/*
+ * The REFCODE column: SRCs and our own codes (eeh-near-limit) fit; the descriptive codes
+ * of machine checks and HMIs are cut with a '+' mark (the summary repeats them in full,
+ * and filters and JSON use the whole code). Location codes are never cut.
+ */
+#define REFCODE_COL 14
+
+static const char *refcode_cell(const char *rc, char *buf, size_t n)
+{
+	if (!rc || !*rc)
+		return "-";
+	if (strlen(rc) <= REFCODE_COL || n < REFCODE_COL + 1)
+		return rc;
+	memcpy(buf, rc, REFCODE_COL - 1);
+	buf[REFCODE_COL - 1] = '+';
+	buf[REFCODE_COL] = 0;
+	return buf;
 }
 
 void event_render_text_line(FILE *f, const struct stored_event *ev)
 {
-	char t[40];
-	fprintf(f, "%-7lld %-19s %-10s %-8s %-10s %-3s %-24s %s\n", (long long)ev->id,
+	char t[40], rc[REFCODE_COL + 1];
+	fprintf(f, "%-7lld %-19s %-10s %-8s %-14s %-3s %-24s %s\n", (long long)ev->id,
 		time_format(ev->time_us, false, t, sizeof(t)), nz(ev->kind),
-		ras_severity_name(ev->severity), ev->refcode && *ev->refcode ? ev->refcode : "-",
+		ras_severity_name(ev->severity), refcode_cell(ev->refcode, rc, sizeof(rc)),
 		ev->serviceable ? (ev->open ? "S" : "S/c") : (ev->open ? "-" : "c"),
 		ev->location && *ev->location ? ev->location : "-", nz(ev->summary));
 }
@@ -201,9 +220,9 @@ static int text_callout(const struct stored_callout *c, void *arg)
 	FILE *f = arg;
 	fprintf(f, "  callout %d: priority %s location %s part %s serial %s ccin %s%s%s\n",
 		c->seq + 1, c->priority ? c->priority : "-",
-		c->location && *c->location ? c->location : "-", c->part && *c->part ? c->part : "-",
-		c->serial && *c->serial ? c->serial : "-", c->ccin && *c->ccin ? c->ccin : "-",
-		c->fru_kind ? " type " : "", nz(c->fru_kind));
+		c->location && *c->location ? c->location : "-",
+		c->part && *c->part ? c->part : "-", c->serial && *c->serial ? c->serial : "-",
+		c->ccin && *c->ccin ? c->ccin : "-", c->fru_kind ? " type " : "", nz(c->fru_kind));
 	return 0;
 }
 
@@ -308,8 +327,8 @@ void event_render_text_full(FILE *f, const struct stored_event *ev, struct store
 	if (ev->open)
 		fprintf(f, "  state: open\n");
 	else
-		fprintf(f, "  state: closed %s: %s\n", time_format(ev->closed_us, false, t, sizeof(t)),
-			nz(ev->close_reason));
+		fprintf(f, "  state: closed %s: %s\n",
+			time_format(ev->closed_us, false, t, sizeof(t)), nz(ev->close_reason));
 	if (ev->guest)
 		fprintf(f, "  guest: %s\n", ev->guest);
 	fprintf(f, "  dedupe key: %s\n", nz(ev->dedupe_key));
@@ -329,8 +348,8 @@ void event_render_text_full(FILE *f, const struct stored_event *ev, struct store
 	}
 }
 
-void event_render_show_json(struct json_writer *w, const struct stored_event *ev,
-			    struct store *s, bool hex)
+void event_render_show_json(struct json_writer *w, const struct stored_event *ev, struct store *s,
+			    bool hex)
 {
 	json_obj_begin(w);
 	json_key(w, "event");
