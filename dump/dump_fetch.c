@@ -3,8 +3,10 @@
  * optional zstd, fsync of file and directory, and the rename that makes it visible.
  *
  * Invariants:
- *  - Memory is bounded by HASH_SLOTS chunks (6 x 1 MiB: slack for the reader when a write stalls) plus zstd's stream
- *    buffers, whatever the dump size: the dump is never held in memory as a whole.
+ *  - Memory is bounded by two 1 MiB chunks (uncompressed), or HASH_SLOTS chunks plus zstd's
+ *    stream buffers, whatever the dump size: the dump is never held in memory as a whole.
+ *  - The SHA-256 of an uncompressed dump is of the bytes read back from the stored file,
+ *    i.e. of exactly what was written (see struct hasher).
  *  - Bytes go to "<dir>/.partial.<name>.<pid>" (hidden, never matched as a fetched dump).
  *    Only after the last byte is written, the file fsync'ed and closed is it renamed to
  *    "<dir>/dump.<name>.<sha256[0:12]>[.<suggested name>][.zst]" and the directory
@@ -335,10 +337,14 @@ static int check_space(const struct dump_policy *p, uint64_t need, struct ras_er
 }
 
 /*
- * SHA-256 runs in a second thread so hashing overlaps the copy: the main thread reads
- * slot i, hands it to the hasher and writes it while the hasher digests it; slot i is
- * reused only after the hasher is done with it. Slots are hashed in order. Memory:
- * HASH_SLOTS chunks.
+ * SHA-256 runs in a second thread so hashing overlaps the copy. Two modes:
+ *  - read-back (uncompressed output): the main thread copies as fast as a plain copy and
+ *    publishes how far it has written; the hasher reads those bytes back from the output
+ *    file (still in the page cache) and digests them, so hashing also overlaps the final
+ *    fsync and the digest is of exactly what was stored. Memory: two chunks.
+ *  - slots (zstd output, where the file holds other bytes): the main thread reads slot i,
+ *    hands it to the hasher and writes it while the hasher digests it; slot i is reused
+ *    only after the hasher is done with it. Memory: HASH_SLOTS chunks.
  */
 #define HASH_SLOTS 6
 
@@ -350,20 +356,52 @@ struct hasher {
 	uint8_t *slot[HASH_SLOTS];
 	size_t len[HASH_SLOTS];
 	bool full[HASH_SLOTS];
-	bool stop, failed, started;
+	bool stop, failed, started, abort;
+	/* read-back mode: rb_fd >= 0 */
+	int rb_fd;
+	size_t chunk;
+	uint64_t avail; /* bytes of the output written so far */
+	uint8_t *rb_buf;
 };
+
+static void *readback_main(struct hasher *h)
+{
+	uint64_t off = 0;
+
+	pthread_mutex_lock(&h->mu);
+	for (;;) {
+		while (h->avail <= off && !h->stop && !h->abort)
+			pthread_cond_wait(&h->cv, &h->mu);
+		if (h->abort || h->avail <= off)
+			break; /* aborted, or stopped and drained */
+		size_t n = h->avail - off < h->chunk ? (size_t)(h->avail - off) : h->chunk;
+		pthread_mutex_unlock(&h->mu);
+		ssize_t r = read_full(h->rb_fd, h->rb_buf, n);
+		bool ok = r == (ssize_t)n && EVP_DigestUpdate(h->mdc, h->rb_buf, n) == 1;
+		pthread_mutex_lock(&h->mu);
+		if (!ok) {
+			h->failed = true;
+			break;
+		}
+		off += n;
+	}
+	pthread_mutex_unlock(&h->mu);
+	return NULL;
+}
 
 static void *hasher_main(void *arg)
 {
 	struct hasher *h = arg;
 	unsigned i = 0;
 
+	if (h->rb_fd >= 0)
+		return readback_main(h);
 	pthread_mutex_lock(&h->mu);
 	for (;;) {
-		while (!h->full[i] && !h->stop)
+		while (!h->full[i] && !h->stop && !h->abort)
 			pthread_cond_wait(&h->cv, &h->mu);
-		if (!h->full[i])
-			break; /* stopped and drained */
+		if (!h->full[i] || h->abort)
+			break; /* stopped and drained, or aborted */
 		pthread_mutex_unlock(&h->mu);
 		bool ok = EVP_DigestUpdate(h->mdc, h->slot[i], h->len[i]) == 1;
 		pthread_mutex_lock(&h->mu);
@@ -377,19 +415,24 @@ static void *hasher_main(void *arg)
 	return NULL;
 }
 
-static int hasher_start(struct hasher *h, size_t chunk)
+/* rb_fd: the output opened for reading (read-back mode), or -1 (slots). */
+static int hasher_start(struct hasher *h, size_t chunk, int rb_fd)
 {
 	memset(h, 0, sizeof(*h));
 	pthread_mutex_init(&h->mu, NULL);
 	pthread_cond_init(&h->cv, NULL);
+	h->rb_fd = rb_fd;
+	h->chunk = chunk;
 	h->mdc = EVP_MD_CTX_new();
 	if (!h->mdc || EVP_DigestInit_ex(h->mdc, EVP_sha256(), NULL) != 1)
 		return -ENOMEM;
-	for (int i = 0; i < HASH_SLOTS; i++) {
+	for (int i = 0; i < (rb_fd >= 0 ? 1 : HASH_SLOTS); i++) {
 		h->slot[i] = malloc(chunk);
 		if (!h->slot[i])
 			return -ENOMEM;
 	}
+	if (rb_fd >= 0 && !(h->rb_buf = malloc(chunk)))
+		return -ENOMEM;
 	if (pthread_create(&h->th, NULL, hasher_main, h))
 		return -EAGAIN;
 	h->started = true;
@@ -405,6 +448,15 @@ static void hasher_wait_free(struct hasher *h, unsigned i)
 	pthread_mutex_unlock(&h->mu);
 }
 
+/* Read-back mode: the output now holds `written` bytes. */
+static void hasher_publish(struct hasher *h, uint64_t written)
+{
+	pthread_mutex_lock(&h->mu);
+	h->avail = written;
+	pthread_cond_broadcast(&h->cv);
+	pthread_mutex_unlock(&h->mu);
+}
+
 static void hasher_submit(struct hasher *h, unsigned i, size_t len)
 {
 	pthread_mutex_lock(&h->mu);
@@ -414,7 +466,8 @@ static void hasher_submit(struct hasher *h, unsigned i, size_t len)
 	pthread_mutex_unlock(&h->mu);
 }
 
-/* Drain, join and free; the digest into md (when md is not NULL). -EIO on failure. */
+/* Drain, join and free; the digest into md. With md NULL (a failed fetch) the hasher
+ * stops at once instead of draining. -EIO on failure. */
 static int hasher_finish(struct hasher *h, uint8_t *md, unsigned *mdlen)
 {
 	int rc = 0;
@@ -422,6 +475,7 @@ static int hasher_finish(struct hasher *h, uint8_t *md, unsigned *mdlen)
 	if (h->started) {
 		pthread_mutex_lock(&h->mu);
 		h->stop = true;
+		h->abort = !md;
 		pthread_cond_broadcast(&h->cv);
 		pthread_mutex_unlock(&h->mu);
 		pthread_join(h->th, NULL);
@@ -433,6 +487,9 @@ static int hasher_finish(struct hasher *h, uint8_t *md, unsigned *mdlen)
 	EVP_MD_CTX_free(h->mdc);
 	for (int i = 0; i < HASH_SLOTS; i++)
 		free(h->slot[i]);
+	free(h->rb_buf);
+	if (h->rb_fd >= 0)
+		close(h->rb_fd);
 	pthread_mutex_destroy(&h->mu);
 	pthread_cond_destroy(&h->cv);
 	return rc;
@@ -452,7 +509,7 @@ int dump_fetch(struct dump_source *src, const struct dump_entry *entry, const st
 	unsigned slot = 0;
 	uint64_t off = 0, t0 = time_mono_ns();
 	unsigned mdlen = 0;
-	int rc;
+	int rc, readback = -1;
 
 	memset(res, 0, sizeof(*res));
 	res->entry = *entry;
@@ -470,12 +527,6 @@ int dump_fetch(struct dump_source *src, const struct dump_entry *entry, const st
 	if ((size_t)snprintf(tmp, sizeof(tmp), "%s/" DUMP_PARTIAL_PREFIX "%s.%d", p->dir,
 			     entry->name, (int)getpid()) >= sizeof(tmp))
 		return refuse(res, e, ras_errf(e, -ENAMETOOLONG, "%s: path too long", p->dir));
-	hs_live = true;
-	rc = hasher_start(&hs, chunk);
-	if (rc) {
-		rc = ras_errf(e, rc, "cannot start hashing: %s", strerror(-rc));
-		goto out;
-	}
 	sk.path = tmp;
 	if (p->compress == DUMP_COMPRESS_ZSTD) {
 		sk.zc = ZSTD_createCCtx();
@@ -495,6 +546,19 @@ int dump_fetch(struct dump_source *src, const struct dump_entry *entry, const st
 		rc = ras_errf(e, -errno, "%s: %s", tmp, strerror(errno));
 		goto out;
 	}
+	if (!sk.zc) {
+		readback = open(tmp, O_RDONLY | O_CLOEXEC);
+		if (readback < 0) {
+			rc = ras_errf(e, -errno, "%s: %s", tmp, strerror(errno));
+			goto out;
+		}
+	}
+	hs_live = true;
+	rc = hasher_start(&hs, chunk, readback); /* owns readback from here */
+	if (rc) {
+		rc = ras_errf(e, rc, "cannot start hashing: %s", strerror(-rc));
+		goto out;
+	}
 
 	snprintf(label, sizeof(label), "%s", entry->name);
 	progress_begin(&pg, label, src->size, p->progress);
@@ -502,7 +566,8 @@ int dump_fetch(struct dump_source *src, const struct dump_entry *entry, const st
 		uint8_t *buf = hs.slot[slot];
 		ssize_t r;
 
-		hasher_wait_free(&hs, slot);
+		if (readback < 0)
+			hasher_wait_free(&hs, slot);
 		r = read_chunk(src, buf, chunk, off, p, res, entry->name, e);
 
 		if (r < 0) {
@@ -523,11 +588,15 @@ int dump_fetch(struct dump_source *src, const struct dump_entry *entry, const st
 			memcpy(hdr + hdr_len, buf, n);
 			hdr_len += n;
 		}
-		hasher_submit(&hs, slot, (size_t)r);
-		slot = (slot + 1) % HASH_SLOTS;
+		if (readback < 0) {
+			hasher_submit(&hs, slot, (size_t)r);
+			slot = (slot + 1) % HASH_SLOTS;
+		}
 		rc = sink_write(&sk, buf, (size_t)r, false, e);
 		if (rc)
 			goto out_progress;
+		if (readback >= 0)
+			hasher_publish(&hs, sk.written); /* hashed back from the file */
 		off += (uint64_t)r;
 		sink_writeback(&sk);
 		progress_update(&pg, off);
