@@ -18,23 +18,14 @@
 #include "errlog/store_outbox.h"
 #include "errlog/store_query.h"
 
-static char dir[64], path[128];
+#include "store_test.h"
 
 static void setup(void)
 {
-	strcpy(dir, "/tmp/opal-ras-store.XXXXXX");
-	cr_assert(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/sub/ras.db", dir);
+	store_test_setup("sub/ras.db"); /* the store creates the missing directory */
 }
 
-static void teardown(void)
-{
-	char cmd[160];
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	cr_assert_eq(system(cmd), 0);
-}
-
-TestSuite(store, .init = setup, .fini = teardown);
+TestSuite(store, .init = setup, .fini = store_test_teardown);
 
 #define T0 (1764000000ll * 1000000) /* 2025-11-24T16:00:00Z */
 #define HOUR (3600ll * 1000000)

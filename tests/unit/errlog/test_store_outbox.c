@@ -14,27 +14,14 @@
 #include "errlog/store.h"
 #include "errlog/store_outbox.h"
 
-static char dir[64], path[128];
+#include "store_test.h"
 
 static void setup(void)
 {
-	strcpy(dir, "/tmp/opal-ras-outbox.XXXXXX");
-	cr_assert(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/ras.db", dir);
+	store_test_setup("ras.db");
 }
 
-static void teardown(void)
-{
-	char side[160];
-	static const char *const sfx[] = { "", "-wal", "-shm" };
-	for (int i = 0; i < 3; i++) {
-		snprintf(side, sizeof(side), "%s%s", path, sfx[i]);
-		unlink(side);
-	}
-	cr_assert_eq(rmdir(dir), 0);
-}
-
-TestSuite(outbox, .init = setup, .fini = teardown);
+TestSuite(outbox, .init = setup, .fini = store_test_teardown);
 
 /* Events 1..n, each with one delivery to hook:h (outbox row ids 1..n). */
 static struct store *with_rows(int n)

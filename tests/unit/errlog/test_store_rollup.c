@@ -19,27 +19,14 @@
 #include "errlog/store_internal.h"
 #include "errlog/store_query.h"
 
-static char dir[64], path[128];
+#include "store_test.h"
 
 static void setup(void)
 {
-	strcpy(dir, "/tmp/opal-ras-rollup.XXXXXX");
-	cr_assert(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/ras.db", dir);
+	store_test_setup("ras.db");
 }
 
-static void teardown(void)
-{
-	char side[160];
-	static const char *const sfx[] = { "", "-wal", "-shm" };
-	for (int i = 0; i < 3; i++) {
-		snprintf(side, sizeof(side), "%s%s", path, sfx[i]);
-		unlink(side);
-	}
-	cr_assert_eq(rmdir(dir), 0);
-}
-
-TestSuite(rollup, .init = setup, .fini = teardown);
+TestSuite(rollup, .init = setup, .fini = store_test_teardown);
 
 #define DAY (86400ll * 1000000)
 #define T0  (1764000000ll * 1000000) /* 2025-11-24T16:00:00Z */
