@@ -332,14 +332,6 @@ void store_rollback(struct store *s)
 	s->in_batch = 0;
 }
 
-static void bind_text(sqlite3_stmt *st, int i, const char *v)
-{
-	if (v)
-		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, i);
-}
-
 /* The attrs column: one JSON object {"name":"value",...}, built in the store's reused
  * buffer (no allocation per event on the ingest path). */
 static int attrs_json(struct store *s, const struct ras_event *ev, const char **out,
@@ -392,22 +384,22 @@ int store_append(struct store *s, struct ras_event *ev, bool *is_new, struct ras
 	rc = attrs_json(s, ev, &attrs, &attrs_len);
 	if (rc)
 		return ras_errf(e, rc, "out of memory");
-	bind_text(st, 1, ev->source);
-	bind_text(st, 2, ev->kind);
-	bind_text(st, 3, ev->dedupe_key);
+	store_bind_text(st, 1, ev->source);
+	store_bind_text(st, 2, ev->kind);
+	store_bind_text(st, 3, ev->dedupe_key);
 	sqlite3_bind_int64(st, 4, ev->time_us ? ev->time_us : now);
 	sqlite3_bind_int64(st, 5, now);
 	sqlite3_bind_int(st, 6, (int)ev->severity);
 	if (ev->source_severity >= 0)
 		sqlite3_bind_int(st, 7, ev->source_severity);
-	bind_text(st, 8, ev->source_severity_name);
-	bind_text(st, 9, ev->subsystem);
-	bind_text(st, 10, ev->refcode);
-	bind_text(st, 11, ev->location);
-	bind_text(st, 12, ev->summary);
+	store_bind_text(st, 8, ev->source_severity_name);
+	store_bind_text(st, 9, ev->subsystem);
+	store_bind_text(st, 10, ev->refcode);
+	store_bind_text(st, 11, ev->location);
+	store_bind_text(st, 12, ev->summary);
 	sqlite3_bind_int(st, 13, ev->serviceable);
 	sqlite3_bind_int(st, 14, ev->call_home);
-	bind_text(st, 15, ev->guest);
+	store_bind_text(st, 15, ev->guest);
 	if (attrs)
 		sqlite3_bind_text(st, 16, attrs, (int)attrs_len, SQLITE_STATIC);
 	if (ev->raw && ev->raw_len)
@@ -433,12 +425,12 @@ int store_append(struct store *s, struct ras_event *ev, bool *is_new, struct ras
 			return -EIO;
 		sqlite3_bind_int64(st, 1, ev->id);
 		sqlite3_bind_int(st, 2, (int)i);
-		bind_text(st, 3, c->priority > 0x20 && c->priority < 0x7f ? prio : NULL);
-		bind_text(st, 4, c->location);
-		bind_text(st, 5, c->part);
-		bind_text(st, 6, c->serial);
-		bind_text(st, 7, c->ccin);
-		bind_text(st, 8, c->fru_kind);
+		store_bind_text(st, 3, c->priority > 0x20 && c->priority < 0x7f ? prio : NULL);
+		store_bind_text(st, 4, c->location);
+		store_bind_text(st, 5, c->part);
+		store_bind_text(st, 6, c->serial);
+		store_bind_text(st, 7, c->ccin);
+		store_bind_text(st, 8, c->fru_kind);
 		rc = sqlite3_step(st);
 		sqlite3_reset(st);
 		if (rc != SQLITE_DONE)
@@ -449,7 +441,7 @@ int store_append(struct store *s, struct ras_event *ev, bool *is_new, struct ras
 		if (!st)
 			return -EIO;
 		sqlite3_bind_int64(st, 1, ev->id);
-		bind_text(st, 2, ev->deliveries[i]);
+		store_bind_text(st, 2, ev->deliveries[i]);
 		sqlite3_bind_int64(st, 3, now);
 		rc = sqlite3_step(st);
 		sqlite3_reset(st);
@@ -468,7 +460,7 @@ int store_find_dedupe(struct store *s, const char *key, int64_t *id, struct ras_
 
 	if (!st)
 		return -EIO;
-	bind_text(st, 1, key);
+	store_bind_text(st, 1, key);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		*id = sqlite3_column_int64(st, 0);
@@ -488,7 +480,7 @@ int store_cursor_get(struct store *s, const char *name, char *out, size_t n, str
 
 	if (!st)
 		return -EIO;
-	bind_text(st, 1, name);
+	store_bind_text(st, 1, name);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		const char *v = (const char *)sqlite3_column_text(st, 0);
@@ -509,8 +501,8 @@ int store_cursor_set(struct store *s, const char *name, const char *value, struc
 
 	if (!st)
 		return -EIO;
-	bind_text(st, 1, name);
-	bind_text(st, 2, value);
+	store_bind_text(st, 1, name);
+	store_bind_text(st, 2, value);
 	sqlite3_bind_int64(st, 3, time_now_us());
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);

@@ -52,4 +52,13 @@ void store_rollup_free(struct store *s);
 sqlite3_stmt *store_stmt(struct store *s, enum store_stmt_id id, struct ras_err *e);
 int store_sqlerr(struct store *s, struct ras_err *e, const char *what);
 
+/* Bind a text the statement does not outlive; NULL binds SQL NULL. */
+static inline void store_bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
 #endif

@@ -123,10 +123,10 @@ int store_hook_run_add(struct store *s, const struct hook_run_record *r, struct 
 	return rc == SQLITE_DONE ? 0 : store_sqlerr(s, e, "record hook run");
 }
 
+/* An optional text: empty or absent is NULL. */
 static void bind_opt(sqlite3_stmt *st, int i, const char *v)
 {
-	if (v && *v)
-		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+	store_bind_text(st, i, v && *v ? v : NULL);
 }
 
 int store_guest_forward_add(struct store *s, const struct guest_forward_record *r,
