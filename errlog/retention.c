@@ -2,8 +2,9 @@
  * retention.c - pruning old events by policy (see retention.h).
  *
  * Every decision is one SELECT of candidate ids (the dry run stops there), then
- * batched DELETEs by id; callouts, attributes, history and outbox rows go with their
- * event through ON DELETE CASCADE.
+ * batched DELETEs by id; history, outbox and forward rows go with their event through
+ * ON DELETE CASCADE (callouts and attributes are columns of the event row). The
+ * event_terms rows of days before the oldest remaining event go last.
  */
 #include "errlog/retention.h"
 #include "errlog/store_internal.h"
@@ -233,7 +234,10 @@ int retention_prune(struct store *s, const struct retention_policy *p, int64_t n
 	for (int sev = 0; sev < 4; sev++)
 		r->total += r->by_age[sev] + r->by_count[sev];
 	r->total += r->open_serviceable_by_age;
-	if (!rc && !dry_run && r->total > 0)
-		sqlite3_exec(s->db, "PRAGMA incremental_vacuum", NULL, NULL, NULL);
+	if (!rc && !dry_run && r->total > 0) {
+		rc = store_terms_trim(s, e);
+		if (!rc)
+			sqlite3_exec(s->db, "PRAGMA incremental_vacuum", NULL, NULL, NULL);
+	}
 	return rc;
 }

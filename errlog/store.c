@@ -28,12 +28,10 @@ static const char *const stmt_sql[ST__COUNT] = {
 	[ST_INSERT_EVENT] =
 		"INSERT INTO events (source, kind, dedupe_key, time_us, logged_us, severity,"
 		" source_severity, source_severity_name, subsystem, refcode, location, summary,"
-		" serviceable, call_home, guest, attrs, raw)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
-		" ON CONFLICT(dedupe_key) DO NOTHING",
+		" serviceable, call_home, guest, attrs, raw, callouts)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
+		" ?18) ON CONFLICT(dedupe_key) DO NOTHING",
 	[ST_FIND_DEDUPE] = "SELECT id FROM events WHERE dedupe_key = ?1",
-	[ST_INSERT_CALLOUT] = "INSERT INTO callouts (event_id, seq, priority, location, part,"
-			      " serial, ccin, fru_kind) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 	[ST_INSERT_OUTBOX] = "INSERT INTO outbox (event_id, target, updated_us)"
 			     " VALUES (?1, ?2, ?3)",
 	[ST_CURSOR_GET] = "SELECT value FROM cursors WHERE name = ?1",
@@ -43,6 +41,7 @@ static const char *const stmt_sql[ST__COUNT] = {
 	[ST_ROLLUP_ADD] = "INSERT INTO events_rollup (day, kind, severity, subsystem, open, n)"
 			  " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
 			  " ON CONFLICT DO UPDATE SET n = n + excluded.n",
+	[ST_TERM_ADD] = "INSERT OR IGNORE INTO event_terms (day, term) VALUES (?1, ?2)",
 };
 
 /* Map an SQLite result to an errno-style code and fill e. */
@@ -266,9 +265,11 @@ void store_close(struct store *s)
 {
 	if (!s)
 		return;
+	store_async_stop(s);
 	for (int i = 0; i < ST__COUNT; i++)
 		sqlite3_finalize(s->st[i]);
 	store_rollup_free(s);
+	store_terms_free(s);
 	if (s->attr_f)
 		fclose(s->attr_f);
 	free(s->attr_buf);
@@ -299,6 +300,10 @@ int store_begin(struct store *s, struct ras_err *e)
 
 	if (s->in_batch)
 		return ras_errf(e, -EALREADY, "%s: a batch is already open", s->path);
+	rc = store_sync_error(s, e);
+	if (rc)
+		return rc;
+	store_sync_before_batch(s);
 	rc = exec(s, "BEGIN IMMEDIATE", e);
 	if (!rc)
 		s->in_batch = 1;
@@ -307,11 +312,22 @@ int store_begin(struct store *s, struct ras_err *e)
 
 int store_commit(struct store *s, struct ras_err *e)
 {
+	uint64_t seq;
+	int rc = store_commit_async(s, &seq, e);
+
+	return rc ? rc : store_wait_durable(s, seq, e);
+}
+
+int store_commit_async(struct store *s, uint64_t *seq, struct ras_err *e)
+{
 	int rc;
 
+	*seq = 0;
 	if (!s->in_batch)
 		return ras_errf(e, -EINVAL, "%s: commit without a batch", s->path);
 	rc = store_rollup_flush(s, e);
+	if (!rc)
+		rc = store_terms_flush(s, e);
 	if (!rc)
 		rc = exec(s, "COMMIT", e);
 	if (rc) {
@@ -321,6 +337,7 @@ int store_commit(struct store *s, struct ras_err *e)
 		return rc;
 	}
 	s->in_batch = 0;
+	*seq = store_sync_committed(s);
 	return 0;
 }
 
@@ -329,20 +346,35 @@ void store_rollback(struct store *s)
 	if (!sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	store_rollup_clear(s);
+	store_terms_clear(s);
 	s->in_batch = 0;
 }
 
-/* The attrs column: one JSON object {"name":"value",...}, built in the store's reused
- * buffer (no allocation per event on the ingest path). */
-static int attrs_json(struct store *s, const struct ras_event *ev, const char **out,
-		      size_t *len)
-{
-	FILE *f;
-	struct json_writer w;
+/* The attrs column, one JSON object {"name":"value",...}, and the callouts column, one
+ * JSON array of [priority, location, part, serial, ccin, fru_kind] arrays, built one
+ * after the other in the store's reused buffer (no allocation per event on the ingest
+ * path). NULL when the event has none. */
+struct event_json {
+	const char *attrs, *callouts;
+	size_t attrs_len, callouts_len;
+};
 
-	*out = NULL;
-	*len = 0;
-	if (!ev->n_attrs)
+static void json_str_or_null(struct json_writer *w, const char *v)
+{
+	if (v)
+		json_str(w, v);
+	else
+		json_null(w);
+}
+
+static int event_json(struct store *s, const struct ras_event *ev, struct event_json *out)
+{
+	struct json_writer w;
+	long mid = 0, end;
+	FILE *f;
+
+	*out = (struct event_json){ 0 };
+	if (!ev->n_attrs && !ev->n_callouts)
 		return 0;
 	if (!s->attr_f) {
 		s->attr_f = open_memstream(&s->attr_buf, &s->attr_len);
@@ -351,25 +383,66 @@ static int attrs_json(struct store *s, const struct ras_event *ev, const char **
 	}
 	f = s->attr_f;
 	rewind(f);
-	json_init(&w, f, false);
-	json_obj_begin(&w);
-	for (size_t i = 0; i < ev->n_attrs; i++)
-		json_kstr(&w, ev->attrs[i].name, ev->attrs[i].value ? ev->attrs[i].value : "");
-	json_obj_end(&w);
-	long end = ftell(f);
-	if (fflush(f) != 0 || end < 0)
+	if (ev->n_attrs) {
+		json_init(&w, f, false);
+		json_obj_begin(&w);
+		for (size_t i = 0; i < ev->n_attrs; i++)
+			json_kstr(&w, ev->attrs[i].name,
+				  ev->attrs[i].value ? ev->attrs[i].value : "");
+		json_obj_end(&w);
+		mid = ftell(f);
+	}
+	if (ev->n_callouts) {
+		json_init(&w, f, false);
+		json_arr_begin(&w);
+		for (size_t i = 0; i < ev->n_callouts; i++) {
+			const struct ras_callout *c = &ev->callouts[i];
+			char prio[2] = { (char)c->priority, 0 };
+			json_arr_begin(&w);
+			json_str_or_null(&w, c->priority > 0x20 && c->priority < 0x7f ? prio : NULL);
+			json_str_or_null(&w, c->location);
+			json_str_or_null(&w, c->part);
+			json_str_or_null(&w, c->serial);
+			json_str_or_null(&w, c->ccin);
+			json_str_or_null(&w, c->fru_kind);
+			json_arr_end(&w);
+		}
+		json_arr_end(&w);
+	}
+	end = ftell(f);
+	if (fflush(f) != 0 || mid < 0 || end < 0)
 		return -ENOMEM;
-	*out = s->attr_buf;
-	*len = (size_t)end;
+	if (ev->n_attrs) {
+		out->attrs = s->attr_buf;
+		out->attrs_len = (size_t)mid;
+	}
+	if (ev->n_callouts) {
+		out->callouts = s->attr_buf + mid;
+		out->callouts_len = (size_t)(end - mid);
+	}
 	return 0;
+}
+
+/* The event's terms for event_terms: its SRC, its location and its callouts'. */
+static int add_terms(struct store *s, const struct ras_event *ev, int64_t time_us,
+		     struct ras_err *e)
+{
+	int64_t day = store_day_of(time_us);
+	int rc = store_terms_add(s, day, 's', ev->refcode, e);
+
+	if (!rc)
+		rc = store_terms_add(s, day, 'l', ev->location, e);
+	for (size_t i = 0; !rc && i < ev->n_callouts; i++)
+		rc = store_terms_add(s, day, 'l', ev->callouts[i].location, e);
+	return rc;
 }
 
 int store_append(struct store *s, struct ras_event *ev, bool *is_new, struct ras_err *e)
 {
 	sqlite3_stmt *st;
-	const char *attrs = NULL;
-	size_t attrs_len = 0;
+	struct event_json js;
 	int64_t now = ev->logged_us ? ev->logged_us : time_now_us();
+	int64_t t = ev->time_us ? ev->time_us : now;
 	int rc;
 
 	if (is_new)
@@ -381,13 +454,13 @@ int store_append(struct store *s, struct ras_event *ev, bool *is_new, struct ras
 	st = store_stmt(s, ST_INSERT_EVENT, e);
 	if (!st)
 		return -EIO;
-	rc = attrs_json(s, ev, &attrs, &attrs_len);
+	rc = event_json(s, ev, &js);
 	if (rc)
 		return ras_errf(e, rc, "out of memory");
 	store_bind_text(st, 1, ev->source);
 	store_bind_text(st, 2, ev->kind);
 	store_bind_text(st, 3, ev->dedupe_key);
-	sqlite3_bind_int64(st, 4, ev->time_us ? ev->time_us : now);
+	sqlite3_bind_int64(st, 4, t);
 	sqlite3_bind_int64(st, 5, now);
 	sqlite3_bind_int(st, 6, (int)ev->severity);
 	if (ev->source_severity >= 0)
@@ -400,10 +473,12 @@ int store_append(struct store *s, struct ras_event *ev, bool *is_new, struct ras
 	sqlite3_bind_int(st, 13, ev->serviceable);
 	sqlite3_bind_int(st, 14, ev->call_home);
 	store_bind_text(st, 15, ev->guest);
-	if (attrs)
-		sqlite3_bind_text(st, 16, attrs, (int)attrs_len, SQLITE_STATIC);
+	if (js.attrs)
+		sqlite3_bind_text(st, 16, js.attrs, (int)js.attrs_len, SQLITE_STATIC);
 	if (ev->raw && ev->raw_len)
 		sqlite3_bind_blob(st, 17, ev->raw, (int)ev->raw_len, SQLITE_STATIC);
+	if (js.callouts)
+		sqlite3_bind_text(st, 18, js.callouts, (int)js.callouts_len, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
@@ -413,29 +488,11 @@ int store_append(struct store *s, struct ras_event *ev, bool *is_new, struct ras
 		return store_find_dedupe(s, ev->dedupe_key, &ev->id, e);
 	}
 	ev->id = sqlite3_last_insert_rowid(s->db);
-	rc = store_rollup_add(s, ev->time_us ? ev->time_us : now, ev->kind, (int)ev->severity,
-			      ev->subsystem, 1, e);
+	rc = store_rollup_add(s, t, ev->kind, (int)ev->severity, ev->subsystem, 1, e);
+	if (!rc)
+		rc = add_terms(s, ev, t, e);
 	if (rc)
 		return rc;
-	for (size_t i = 0; i < ev->n_callouts; i++) {
-		const struct ras_callout *c = &ev->callouts[i];
-		char prio[2] = { (char)c->priority, 0 };
-		st = store_stmt(s, ST_INSERT_CALLOUT, e);
-		if (!st)
-			return -EIO;
-		sqlite3_bind_int64(st, 1, ev->id);
-		sqlite3_bind_int(st, 2, (int)i);
-		store_bind_text(st, 3, c->priority > 0x20 && c->priority < 0x7f ? prio : NULL);
-		store_bind_text(st, 4, c->location);
-		store_bind_text(st, 5, c->part);
-		store_bind_text(st, 6, c->serial);
-		store_bind_text(st, 7, c->ccin);
-		store_bind_text(st, 8, c->fru_kind);
-		rc = sqlite3_step(st);
-		sqlite3_reset(st);
-		if (rc != SQLITE_DONE)
-			return store_sqlerr(s, e, "insert callout");
-	}
 	for (size_t i = 0; i < ev->n_deliveries; i++) {
 		st = store_stmt(s, ST_INSERT_OUTBOX, e);
 		if (!st)

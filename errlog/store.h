@@ -42,6 +42,25 @@ int store_append(struct store *s, struct ras_event *ev, bool *is_new, struct ras
 int store_commit(struct store *s, struct ras_err *e);
 void store_rollback(struct store *s);
 
+/*
+ * Pipelined durability (store_sync.c), for a writer that has other work while the disk
+ * flushes: after store_async_start(), store_commit_async() returns when the batch is
+ * committed but not yet durable, with its sequence number; a thread flushes the WAL
+ * and store_durable() tells how far commits are durable (store_durable_fd() becomes
+ * readable when it advances: drain it with store_durable_fd_drain()). Act on a batch
+ * (acknowledge its records) only once store_durable() >= its number. store_commit()
+ * keeps its meaning in both modes: durable on return. Without async mode every commit
+ * is durable on return and store_durable() counts them. A failed flush is sticky:
+ * store_begin() and the commits fail from then on.
+ */
+int store_async_start(struct store *s, struct ras_err *e);
+void store_async_stop(struct store *s); /* flushes what is committed; store_close() does it */
+int store_commit_async(struct store *s, uint64_t *seq, struct ras_err *e);
+uint64_t store_durable(struct store *s);
+int store_wait_durable(struct store *s, uint64_t seq, struct ras_err *e);
+int store_durable_fd(struct store *s); /* -1 without async mode */
+void store_durable_fd_drain(struct store *s);
+
 /* Look up an event id by dedupe key: 0 and *id set, or -ENOENT. */
 int store_find_dedupe(struct store *s, const char *key, int64_t *id, struct ras_err *e);
 

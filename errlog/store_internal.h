@@ -17,15 +17,19 @@ extern const char *const store_migrations[];
 #define STORE_DAY_SQL(t) \
 	"((" t " - ((" t " % " STORE_DAY_US ") + " STORE_DAY_US ") % " STORE_DAY_US ") / " STORE_DAY_US ")"
 extern const int store_schema_version;
+#define STORE_DAY_USEC 86400000000ll
+
+/* The day number of a time (floor division: also right before 1970). */
+int64_t store_day_of(int64_t time_us);
 
 enum store_stmt_id {
 	ST_INSERT_EVENT,
 	ST_FIND_DEDUPE,
-	ST_INSERT_CALLOUT,
 	ST_INSERT_OUTBOX,
 	ST_CURSOR_GET,
 	ST_CURSOR_SET,
 	ST_ROLLUP_ADD,
+	ST_TERM_ADD,
 	ST__COUNT,
 };
 
@@ -35,11 +39,23 @@ struct store {
 	enum store_mode mode;
 	int in_batch;
 	sqlite3_stmt *st[ST__COUNT];
-	FILE *attr_f; /* reused buffer for the attrs JSON of one event */
+	FILE *attr_f; /* reused buffer for the attrs and callouts JSON of one event */
 	char *attr_buf;
 	size_t attr_len;
 	struct store_rollup *rollup; /* counts of the batch's new events (store_rollup.c) */
+	struct store_terms *terms;   /* (day, term) pairs of the batch (store_terms.c) */
+	struct store_sync *sync;     /* async mode: the flushing thread (store_sync.c) */
+	uint64_t commits;            /* batches committed by this connection */
 };
+
+/* store_sync.c, for store.c: the sequence number of the batch just committed; a sticky
+ * flush error (0 or negative errno, message in e); at the WAL cap, wait for a
+ * checkpoint pass before a new batch. */
+uint64_t store_sync_committed(struct store *s);
+int store_sync_error(struct store *s, struct ras_err *e);
+void store_sync_before_batch(struct store *s);
+/* Unit tests: call hook before each WAL flush; a negative errno fails the flush. */
+void store_sync_test_hook(struct store *s, int (*hook)(void));
 
 /* events_rollup for inserted events: counted per batch, written before COMMIT. */
 int store_rollup_add(struct store *s, int64_t time_us, const char *kind, int severity,
@@ -47,6 +63,16 @@ int store_rollup_add(struct store *s, int64_t time_us, const char *kind, int sev
 int store_rollup_flush(struct store *s, struct ras_err *e);
 void store_rollup_clear(struct store *s);
 void store_rollup_free(struct store *s);
+
+/* event_terms for inserted events: collected per batch, written before COMMIT.
+ * tag 's' (refcode) or 'l' (location); empty or NULL values are not terms. */
+int store_terms_add(struct store *s, int64_t day, char tag, const char *value,
+		    struct ras_err *e);
+int store_terms_flush(struct store *s, struct ras_err *e);
+void store_terms_clear(struct store *s);
+void store_terms_free(struct store *s);
+/* Remove the terms of days before the oldest event (after retention deleted events). */
+int store_terms_trim(struct store *s, struct ras_err *e);
 
 /* Prepare (once) and return statement id, reset and with bindings cleared. */
 sqlite3_stmt *store_stmt(struct store *s, enum store_stmt_id id, struct ras_err *e);

@@ -2,9 +2,11 @@
  * store_query.c - filtered reads of the error-log database (see store_query.h).
  *
  * Filters become one SQL statement with bound parameters (never text pasted into SQL),
- * shaped so SQLite uses the indexes: time ranges on events_time, SRC prefixes as
- * GLOB 'prefix*' on events_refcode, location prefixes on events_location and
- * callouts_location. Kinds are few: they filter rows found by time.
+ * shaped so SQLite uses the indexes: time ranges on events_time; kinds are few, they
+ * filter rows found by time. An SRC or location filter in time order walks the days
+ * (newest or oldest first) that event_terms says hold a matching term, and runs the
+ * statement for one day at a time with that day's time bounds: a rare SRC costs two
+ * index lookups per day plus its own rows, a common one stops at the limit.
  */
 #include "errlog/store_internal.h"
 #include "errlog/store_query.h"
@@ -25,6 +27,22 @@
 struct store_query {
 	struct store *s;
 	sqlite3_stmt *st;
+	struct day_walk *walk; /* NULL: st is the whole answer */
+};
+
+/* Walking the days that hold an SRC or location (event_terms), one statement per day. */
+struct day_walk {
+	sqlite3_stmt *rows[2];   /* [0] oldest first, [1] newest first; bounds ?1-?4 */
+	sqlite3_stmt *step[2];   /* the next day with any term, after / before ?1 */
+	sqlite3_stmt *has[2];    /* does day ?1 hold a term matching ?2 (SRC, location) */
+	char *term_pat[2];
+	int dir;                 /* rows[dir] and step[dir] are in use */
+	bool in_day;             /* rows[dir] is running over `day` */
+	bool two_phase;          /* newest `limit` rows, shown oldest first */
+	int64_t day, first_day, last_day; /* next day to look at; the range (inclusive) */
+	int64_t since, until;    /* the filter's bounds; 0 = none */
+	int64_t cut_time, cut_id; /* rows at or after (cut_time, cut_id) only */
+	int64_t left;            /* rows the limit still allows; -1 = no limit */
 };
 
 void event_filter_init(struct event_filter *f)
@@ -160,8 +178,8 @@ static void build_where(struct qbuf *q, const struct event_filter *f, struct qst
 	if (f->location && *f->location) {
 		int i = q_text(q, keep(k, glob_prefix(f->location)));
 		q_add(q,
-		      " AND (location GLOB ?%d OR id IN (SELECT event_id FROM callouts"
-		      " WHERE location GLOB ?%d))",
+		      " AND (location GLOB ?%d OR EXISTS (SELECT 1 FROM json_each(callouts)"
+		      " WHERE value ->> 1 GLOB ?%d))",
 		      i, i);
 	}
 	if (f->subsystem && *f->subsystem) {
@@ -200,6 +218,110 @@ static int prepare_bound(struct store *s, struct qbuf *q, sqlite3_stmt **st, str
 	return 0;
 }
 
+/* The bounded day range of a walk: the filter's bounds, else the terms' own range. */
+static int walk_range(struct store *s, struct day_walk *w, struct ras_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT min(day), max(day) FROM event_terms", -1, &st,
+			       NULL) != SQLITE_OK)
+		return store_sqlerr(s, e, "prepare");
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return store_sqlerr(s, e, "query");
+	}
+	bool empty = sqlite3_column_type(st, 0) == SQLITE_NULL;
+	w->first_day = empty ? 0 : sqlite3_column_int64(st, 0);
+	w->last_day = empty ? -1 : sqlite3_column_int64(st, 1);
+	sqlite3_finalize(st);
+	if (w->since && store_day_of(w->since) > w->first_day)
+		w->first_day = store_day_of(w->since);
+	if (w->until && store_day_of(w->until - 1) < w->last_day)
+		w->last_day = store_day_of(w->until - 1);
+	return 0;
+}
+
+static int prepare(struct store *s, const char *sql, sqlite3_stmt **st, struct ras_err *e)
+{
+	if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK)
+		return store_sqlerr(s, e, "prepare query");
+	return 0;
+}
+
+/* A walk over the days holding f's SRC and/or location terms. */
+static int walk_begin(struct store *s, const struct event_filter *f, struct store_query *qq,
+		      struct qstrings *k, struct ras_err *e)
+{
+	struct day_walk *w = calloc(1, sizeof(*w));
+	const char *pats[2] = { NULL, NULL };
+	int rc = 0;
+
+	if (!w)
+		return ras_errf(e, -ENOMEM, "out of memory");
+	qq->walk = w;
+	w->since = f->since_us;
+	w->until = f->until_us;
+	w->cut_time = INT64_MIN;
+	w->cut_id = INT64_MIN;
+	w->left = f->limit > 0 ? f->limit : -1;
+	w->two_phase = f->limit > 0 && !f->newest_first;
+	w->dir = f->newest_first || w->two_phase;
+	if (f->src && *f->src)
+		pats[0] = has_glob(f->src) ? f->src : keep(k, glob_prefix(f->src));
+	if (f->location && *f->location)
+		pats[1] = keep(k, glob_prefix(f->location));
+	for (int i = 0; i < 2; i++) {
+		if (!pats[i])
+			continue;
+		if (asprintf(&w->term_pat[i], "%c:%s", i ? 'l' : 's', pats[i]) < 0) {
+			w->term_pat[i] = NULL;
+			return ras_errf(e, -ENOMEM, "out of memory");
+		}
+		rc = prepare(s, "SELECT 1 FROM event_terms WHERE day = ?1 AND term GLOB ?2 LIMIT 1",
+			     &w->has[i], e);
+		if (rc)
+			return rc;
+		sqlite3_bind_text(w->has[i], 2, w->term_pat[i], -1, SQLITE_STATIC);
+	}
+	for (int d = 0; d < 2; d++) {
+		struct qbuf q = { .len = 0 };
+		/* ?1-?4 are the day's bounds and the cut, bound per day. */
+		for (int i = 0; i < 4; i++)
+			q_int(&q, 0);
+		q_add(&q, "SELECT " EVENT_COLS " FROM events");
+		build_where(&q, f, k);
+		q_add(&q, " AND time_us >= ?1 AND time_us < ?2 AND (time_us, id) >= (?3, ?4)"
+			  " ORDER BY %s", d ? "time_us DESC, id DESC" : "time_us ASC, id ASC");
+		rc = prepare_bound(s, &q, &w->rows[d], e);
+		if (rc)
+			return rc;
+	}
+	rc = prepare(s, "SELECT day FROM event_terms WHERE day > ?1 ORDER BY day LIMIT 1",
+		     &w->step[0], e);
+	if (!rc)
+		rc = prepare(s, "SELECT day FROM event_terms WHERE day < ?1 ORDER BY day DESC LIMIT 1",
+			     &w->step[1], e);
+	if (!rc)
+		rc = walk_range(s, w, e);
+	w->day = w->dir ? w->last_day : w->first_day;
+	return rc;
+}
+
+static void walk_free(struct day_walk *w)
+{
+	if (!w)
+		return;
+	for (int i = 0; i < 2; i++) {
+		sqlite3_finalize(w->rows[i]);
+		sqlite3_finalize(w->step[i]);
+		sqlite3_finalize(w->has[i]);
+		free(w->term_pat[i]);
+	}
+	free(w);
+}
+
 int store_query_begin(struct store *s, const struct event_filter *f, struct store_query **out,
 		      struct ras_err *e)
 {
@@ -211,6 +333,14 @@ int store_query_begin(struct store *s, const struct event_filter *f, struct stor
 	int rc;
 
 	*out = NULL;
+	qq = calloc(1, sizeof(*qq));
+	if (!qq)
+		return ras_errf(e, -ENOMEM, "out of memory");
+	qq->s = s;
+	if (((f->src && *f->src) || (f->location && *f->location)) && !f->by_id) {
+		rc = walk_begin(s, f, qq, &k, e);
+		goto out;
+	}
 	if (f->limit > 0 && !f->newest_first && !f->by_id) {
 		/* The newest `limit` rows, shown oldest first. */
 		q_add(&q, "SELECT * FROM (SELECT " EVENT_COLS " FROM events");
@@ -224,21 +354,14 @@ int store_query_begin(struct store *s, const struct event_filter *f, struct stor
 		if (f->limit > 0)
 			q_add(&q, " LIMIT %lld", (long long)f->limit);
 	}
-	qq = calloc(1, sizeof(*qq));
-	if (!qq) {
-		rc = ras_errf(e, -ENOMEM, "out of memory");
-		goto out;
-	}
-	qq->s = s;
 	rc = prepare_bound(s, &q, &qq->st, e);
-	if (rc) {
-		free(qq);
-		goto out;
-	}
-	*out = qq;
 out:
 	for (int i = 0; i < k.n; i++)
 		free(k.v[i]);
+	if (rc)
+		store_query_end(qq);
+	else
+		*out = qq;
 	return rc;
 }
 
@@ -274,10 +397,125 @@ static void fill_row(sqlite3_stmt *st, struct stored_event *r)
 	r->raw_len = (size_t)sqlite3_column_bytes(st, 20);
 }
 
+/* 1: *hit says whether day holds the walk's terms; negative on error. */
+static int day_matches(struct store *s, struct day_walk *w, int64_t day, bool *hit,
+		       struct ras_err *e)
+{
+	*hit = true;
+	for (int i = 0; i < 2 && *hit; i++) {
+		if (!w->has[i])
+			continue;
+		sqlite3_reset(w->has[i]);
+		sqlite3_bind_int64(w->has[i], 1, day);
+		int rc = sqlite3_step(w->has[i]);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return store_sqlerr(s, e, "query");
+		*hit = rc == SQLITE_ROW;
+	}
+	return 0;
+}
+
+/* Move to the next day (in walk direction) that holds the terms and start its rows.
+ * 1: started, 0: no more days. */
+static int walk_next_day(struct store *s, struct day_walk *w, struct ras_err *e)
+{
+	for (;;) {
+		bool hit;
+		int rc;
+
+		if (w->day < w->first_day || w->day > w->last_day)
+			return 0;
+		rc = day_matches(s, w, w->day, &hit, e);
+		if (rc)
+			return rc;
+		if (hit) {
+			sqlite3_stmt *st = w->rows[w->dir];
+			int64_t lo = w->day * STORE_DAY_USEC, hi = lo + STORE_DAY_USEC;
+			sqlite3_reset(st);
+			sqlite3_bind_int64(st, 1, w->since && w->since > lo ? w->since : lo);
+			sqlite3_bind_int64(st, 2, w->until && w->until < hi ? w->until : hi);
+			sqlite3_bind_int64(st, 3, w->cut_time);
+			sqlite3_bind_int64(st, 4, w->cut_id);
+			w->in_day = true;
+			return 1;
+		}
+		/* The next day that has any term at all (days without events are skipped
+		 * in one index lookup). */
+		sqlite3_stmt *step = w->step[w->dir];
+		sqlite3_reset(step);
+		sqlite3_bind_int64(step, 1, w->day);
+		rc = sqlite3_step(step);
+		if (rc == SQLITE_DONE)
+			return 0;
+		if (rc != SQLITE_ROW)
+			return store_sqlerr(s, e, "query");
+		w->day = sqlite3_column_int64(step, 0);
+	}
+}
+
+/* Oldest first from day `from`, rows at or after (time_us, id) only. The two-phase walk
+ * (newest `limit` rows, shown oldest first) turns here once its newest-first pass has
+ * found the oldest row to show, or run out of days (then all rows are shown). */
+static void walk_turn(struct day_walk *w, int64_t time_us, int64_t id, int64_t from)
+{
+	w->cut_time = time_us;
+	w->cut_id = id;
+	w->two_phase = false;
+	w->dir = 0;
+	w->left = -1;
+	w->day = from;
+	w->in_day = false;
+	sqlite3_reset(w->rows[1]);
+}
+
+static int walk_step(struct store_query *q, struct stored_event *row, struct ras_err *e)
+{
+	struct day_walk *w = q->walk;
+	int rc;
+
+	for (;;) {
+		if (w->left == 0)
+			return 0;
+		if (!w->in_day) {
+			rc = walk_next_day(q->s, w, e);
+			if (rc < 0)
+				return rc;
+			if (rc == 0) {
+				if (!w->two_phase)
+					return 0;
+				walk_turn(w, INT64_MIN, INT64_MIN, w->first_day);
+				continue;
+			}
+		}
+		sqlite3_stmt *st = w->rows[w->dir];
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			if (w->two_phase) {
+				if (--w->left == 0) {
+					int64_t t = sqlite3_column_int64(st, 4);
+					walk_turn(w, t, sqlite3_column_int64(st, 0), store_day_of(t));
+				}
+				continue;
+			}
+			if (w->left > 0)
+				w->left--;
+			fill_row(st, row);
+			return 1;
+		}
+		if (rc != SQLITE_DONE)
+			return store_sqlerr(q->s, e, "query");
+		w->in_day = false;
+		w->day += w->dir ? -1 : 1;
+	}
+}
+
 int store_query_next(struct store_query *q, struct stored_event *row, struct ras_err *e)
 {
-	int rc = sqlite3_step(q->st);
+	int rc;
 
+	if (q->walk)
+		return walk_step(q, row, e);
+	rc = sqlite3_step(q->st);
 	if (rc == SQLITE_ROW) {
 		fill_row(q->st, row);
 		return 1;
@@ -292,6 +530,7 @@ void store_query_end(struct store_query *q)
 	if (!q)
 		return;
 	sqlite3_finalize(q->st);
+	walk_free(q->walk);
 	free(q);
 }
 
@@ -367,8 +606,9 @@ int store_each_callout(struct store *s, int64_t id,
 {
 	struct cb_pair p = { (void *)cb, arg };
 	return each_row(s,
-			"SELECT seq, priority, location, part, serial, ccin, fru_kind FROM callouts"
-			" WHERE event_id = ?1 ORDER BY seq",
+			"SELECT c.key, c.value ->> 0, c.value ->> 1, c.value ->> 2, c.value ->> 3,"
+			" c.value ->> 4, c.value ->> 5 FROM events, json_each(events.callouts) c"
+			" WHERE events.id = ?1 ORDER BY c.key",
 			id, callout_row, &p, e);
 }
 

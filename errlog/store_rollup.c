@@ -16,8 +16,6 @@
 
 #include "common/err.h"
 
-#define DAY_US 86400000000ll
-
 struct rollup_ent {
 	int64_t day, n;
 	int severity, open;
@@ -34,15 +32,6 @@ struct store_rollup {
 	int n;
 	int16_t slot[ROLLUP_SLOTS]; /* index + 1 into ent, 0 = empty */
 };
-
-static int64_t day_of(int64_t t)
-{
-	int64_t d = t / DAY_US;
-
-	if (t % DAY_US < 0)
-		d--;
-	return d;
-}
 
 static uint32_t hash_str(uint32_t h, const char *s)
 {
@@ -102,7 +91,7 @@ int store_rollup_add(struct store *s, int64_t time_us, const char *kind, int sev
 {
 	struct store_rollup *r = s->rollup;
 	const char *sub = subsystem ? subsystem : "-";
-	int64_t day = day_of(time_us);
+	int64_t day = store_day_of(time_us);
 	uint32_t h;
 	unsigned k;
 
