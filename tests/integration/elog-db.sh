@@ -52,9 +52,11 @@ pfx=$(echo "$src" | cut -c1-4)
 want=$(q "select count(*) from events where refcode like '$pfx%'")
 got=$($E list --db "$DB" --src "$pfx" -o csv | tail -n +2 | wc -l)
 [ "$got" -eq "$want" ] || fail "--src $pfx: $got, want $want"
-loc=$(q "select location from callouts where location like 'U%' limit 1")
+loc=$(q "select c.value ->> 1 from events, json_each(events.callouts) c where c.value ->> 1 like 'U%' limit 1")
+[ -n "$loc" ] || fail "no callout location in the imported PELs"
+want=$(q "select count(*) from events where location like '$loc%' or exists (select 1 from json_each(callouts) where value ->> 1 like '$loc%')")
 got=$($E list --db "$DB" --location "$loc" -o csv | tail -n +2 | wc -l)
-[ "$got" -ge 1 ] || fail "--location $loc found nothing"
+[ "$got" -eq "$want" ] && [ "$want" -ge 1 ] || fail "--location $loc: $got, want $want"
 got=$($E list --db "$DB" --limit 5 -o csv | tail -n +2 | wc -l)
 [ "$got" -eq 5 ] || fail "--limit"
 first=$($E list --db "$DB" --limit 1 --reverse -o csv | tail -n +2 | cut -d, -f2)
