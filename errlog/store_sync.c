@@ -121,6 +121,8 @@ static void *sync_main(void *arg)
 			pthread_mutex_unlock(&y->mu);
 			int rc = sqlite3_wal_checkpoint_v2(y->ckpt_db, "main",
 							   SQLITE_CHECKPOINT_PASSIVE, &log, &ckpt);
+			/* An idle daemon stays small: this connection keeps no cache. */
+			sqlite3_db_release_memory(y->ckpt_db);
 			pthread_mutex_lock(&y->mu);
 			/* BUSY: another connection is checkpointing; both are fine. */
 			(void)rc;
