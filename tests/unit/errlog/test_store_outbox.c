@@ -16,12 +16,7 @@
 
 #include "store_test.h"
 
-static void setup(void)
-{
-	store_test_setup("ras.db");
-}
-
-TestSuite(outbox, .init = setup, .fini = store_test_teardown);
+TestSuite(outbox, .init = store_test_setup_default, .fini = store_test_teardown);
 
 /* Events 1..n, each with one delivery to hook:h (outbox row ids 1..n). */
 static struct store *with_rows(int n)

@@ -21,24 +21,10 @@
 
 #include "store_test.h"
 
-static void setup(void)
-{
-	store_test_setup("ras.db");
-}
-
-TestSuite(rollup, .init = setup, .fini = store_test_teardown);
+TestSuite(rollup, .init = store_test_setup_default, .fini = store_test_teardown);
 
 #define DAY (86400ll * 1000000)
 #define T0  (1764000000ll * 1000000) /* 2025-11-24T16:00:00Z */
-
-static uint64_t rng = 0x2545f4914f6cdd1dull;
-static unsigned rnd(unsigned n)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (unsigned)(rng % n);
-}
 
 struct text {
 	char buf[16384];

@@ -22,12 +22,7 @@
 
 #include "store_test.h"
 
-static void setup(void)
-{
-	store_test_setup("ras.db");
-}
-
-TestSuite(sync, .init = setup, .fini = store_test_teardown);
+TestSuite(sync, .init = store_test_setup_default, .fini = store_test_teardown);
 
 #define T0 (1764000000ll * 1000000)
 

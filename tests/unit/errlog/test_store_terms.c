@@ -21,24 +21,10 @@
 
 #include "store_test.h"
 
-static void setup(void)
-{
-	store_test_setup("ras.db");
-}
-
-TestSuite(terms, .init = setup, .fini = store_test_teardown);
+TestSuite(terms, .init = store_test_setup_default, .fini = store_test_teardown);
 
 #define DAY (86400ll * 1000000)
 #define T0  (1764000000ll * 1000000) /* 2025-11-24T16:00:00Z */
-
-static uint64_t rng = 0x9e3779b97f4a7c15ull;
-static unsigned rnd(unsigned n)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (unsigned)(rng % n);
-}
 
 static const char *const srcs[] = { "B1818601", "B181A001", "BC8A090F", "BC8A1701",
 				    "B7006970", "11002610", "B1*2",     "BC8A0901" };
