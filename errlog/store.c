@@ -300,7 +300,7 @@ int store_begin(struct store *s, struct ras_err *e)
 
 	if (s->in_batch)
 		return ras_errf(e, -EALREADY, "%s: a batch is already open", s->path);
-	rc = store_flush_error(s, e);
+	rc = store_sync_error(s, e);
 	if (rc)
 		return rc;
 	store_sync_before_batch(s);

@@ -60,8 +60,6 @@ uint64_t store_durable(struct store *s);
 int store_wait_durable(struct store *s, uint64_t seq, struct ras_err *e);
 int store_durable_fd(struct store *s); /* -1 without async mode */
 void store_durable_fd_drain(struct store *s);
-/* The sticky flush failure: 0, or a negative errno with the message in e. */
-int store_flush_error(struct store *s, struct ras_err *e);
 
 /* Look up an event id by dedupe key: 0 and *id set, or -ENOENT. */
 int store_find_dedupe(struct store *s, const char *key, int64_t *id, struct ras_err *e);

@@ -48,9 +48,11 @@ struct store {
 	uint64_t commits;            /* batches committed by this connection */
 };
 
-/* store_sync.c, for store.c: the sequence number of the batch just committed; at the
- * WAL cap, wait for a checkpoint pass before a new batch. */
+/* store_sync.c, for store.c: the sequence number of the batch just committed; a sticky
+ * flush error (0 or negative errno, message in e); at the WAL cap, wait for a
+ * checkpoint pass before a new batch. */
 uint64_t store_sync_committed(struct store *s);
+int store_sync_error(struct store *s, struct ras_err *e);
 void store_sync_before_batch(struct store *s);
 /* Unit tests: call hook before each WAL flush; a negative errno fails the flush. */
 void store_sync_test_hook(struct store *s, int (*hook)(void));

@@ -257,7 +257,7 @@ uint64_t store_sync_committed(struct store *s)
 	return seq;
 }
 
-int store_flush_error(struct store *s, struct ras_err *e)
+int store_sync_error(struct store *s, struct ras_err *e)
 {
 	struct store_sync *y = s->sync;
 	int rc;
@@ -315,7 +315,7 @@ int store_wait_durable(struct store *s, uint64_t seq, struct ras_err *e)
 		pthread_cond_wait(&y->done, &y->mu);
 	bool ok = y->durable >= seq;
 	pthread_mutex_unlock(&y->mu);
-	return ok ? 0 : store_flush_error(s, e);
+	return ok ? 0 : store_sync_error(s, e);
 }
 
 int store_durable_fd(struct store *s)

@@ -164,90 +164,18 @@ bool daemon_batch_full(const struct daemon *d)
 	return d->in_batch && (int64_t)d->batch_n >= d->cfg.batch_max;
 }
 
-/* The batch's actions wait for its flush (daemon_run_durable). */
-static int wait_for_flush(struct daemon *d, uint64_t seq)
-{
-	if (d->n_waiting + d->n_actions > d->cap_waiting) {
-		if (d->wait_head) { /* reuse the space of actions already run */
-			memmove(d->waiting, d->waiting + d->wait_head,
-				(d->n_waiting - d->wait_head) * sizeof(*d->waiting));
-			d->n_waiting -= d->wait_head;
-			d->wait_head = 0;
-		}
-		size_t nc = d->cap_waiting ? d->cap_waiting : 256;
-		while (nc < d->n_waiting + d->n_actions)
-			nc *= 2;
-		if (nc > d->cap_waiting) {
-			struct durable_action *nw = realloc(d->waiting, nc * sizeof(*nw));
-			if (!nw)
-				return -ENOMEM;
-			d->waiting = nw;
-			d->cap_waiting = nc;
-		}
-	}
-	for (size_t i = 0; i < d->n_actions; i++)
-		d->waiting[d->n_waiting++] =
-			(struct durable_action){ seq, d->actions[i].fn, d->actions[i].arg };
-	d->n_actions = 0;
-	return 0;
-}
-
-/* Run the actions of every batch the store has made durable, in commit order. After a
- * failed flush nothing more becomes durable: the waiting actions are told their batch
- * did not make it (no acknowledgement), and the store refuses new batches. */
-void daemon_run_durable(struct daemon *d)
-{
-	uint64_t durable = store_durable(d->store);
-	struct ras_err e;
-	bool ran = false;
-	bool failed = d->wait_head < d->n_waiting &&
-		      d->waiting[d->wait_head].seq > durable && store_flush_error(d->store, &e);
-
-	while (d->wait_head < d->n_waiting &&
-	       (failed || d->waiting[d->wait_head].seq <= durable)) {
-		struct durable_action a = d->waiting[d->wait_head++];
-		if (a.fn)
-			a.fn(d, a.arg, !failed);
-		ran = true;
-	}
-	if (d->wait_head == d->n_waiting)
-		d->wait_head = d->n_waiting = 0;
-	if (durable > d->durable_seq) { /* batches without actions count too */
-		d->durable_seq = durable;
-		ran = true;
-	}
-	if (failed)
-		log_err("event=store_failed error=\"%s\" action=\"nothing acknowledged; the "
-			"daemon must be restarted\"", e.msg);
-	/* Durable now: let the outbox worker look for due deliveries. */
-	if (ran && !failed && (d->hooks.n || d->fwd.enabled))
-		outbox_kick(d);
-}
-
-/* Wait until every committed batch is durable, and run its actions. */
-void daemon_wait_durable(struct daemon *d)
-{
-	struct ras_err e;
-
-	if (d->wait_head < d->n_waiting && store_wait_durable(d->store, d->last_seq, &e))
-		log_warn("event=flush_wait_failed error=\"%s\"", e.msg);
-	daemon_run_durable(d);
-}
-
 int daemon_commit(struct daemon *d)
 {
 	struct ras_err e;
-	uint64_t seq;
 	int rc;
 
 	if (!d->in_batch)
 		return 0;
-	rc = store_commit_async(d->store, &seq, &e);
+	rc = store_commit(d->store, &e);
 	if (rc) {
 		store_failed(d, rc, e.msg);
 		return rc;
 	}
-	d->last_seq = seq;
 	/* A trickle, not a storm: keep the idle footprint small. After a storm, once
 	 * it has been quiet for a moment (daemon.c on_release). */
 	if (d->batch_n < 16)
@@ -263,13 +191,9 @@ int daemon_commit(struct daemon *d)
 		d->last_err = 0;
 	}
 	d->backoff_us = 0;
-	if (wait_for_flush(d, seq)) {
-		/* No memory to queue them: wait for the flush here instead. */
-		bool ok = store_wait_durable(d->store, seq, &e) == 0;
-		daemon_run_durable(d);
-		run_actions(d, ok);
-		return 0;
-	}
-	daemon_run_durable(d); /* without the flush thread, durable already */
+	/* Durable now: acknowledge, and let the outbox worker look for due deliveries. */
+	run_actions(d, true);
+	if (d->hooks.n || d->fwd.enabled)
+		outbox_kick(d);
 	return 0;
 }

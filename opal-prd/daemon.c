@@ -62,19 +62,6 @@ void daemon_flush(struct daemon *d)
 	while (work_round(d))
 		;
 	daemon_commit(d);
-	daemon_wait_durable(d);
-}
-
-/* The store's flush thread made more batches durable: acknowledge their records. */
-static void on_durable(struct loop *l, int fd, uint32_t events, void *arg)
-{
-	struct daemon *d = arg;
-
-	(void)l;
-	(void)fd;
-	(void)events;
-	store_durable_fd_drain(d->store);
-	daemon_run_durable(d);
 }
 
 static void on_idle(struct loop *l, void *arg)
@@ -182,17 +169,6 @@ int daemon_start(struct daemon *d)
 	if (d->work_fd < 0)
 		return -errno;
 	rc = loop_add_fd(d->loop, d->work_fd, EPOLLIN, on_work, d);
-	if (rc)
-		return rc;
-	/* Commits become durable on the store's flush thread, while the loop goes on
-	 * (after the fork of daemon(3): threads do not survive it). */
-	struct ras_err e;
-	rc = store_async_start(d->store, &e);
-	if (rc) {
-		log_err("event=start_failed error=\"%s\"", e.msg);
-		return rc;
-	}
-	rc = loop_add_fd(d->loop, store_durable_fd(d->store), EPOLLIN, on_durable, d);
 	if (rc)
 		return rc;
 	loop_set_idle(d->loop, on_idle, d);

@@ -77,16 +77,6 @@ struct daemon {
 		void *arg;
 	} *actions;
 	size_t n_actions, cap_actions;
-	/* committed batches' actions, run once the store says the batch is durable (the
-	 * store flushes the WAL on its own thread while the next batch is built) */
-	struct durable_action {
-		uint64_t seq;
-		after_commit_fn fn;
-		void *arg;
-	} *waiting;
-	size_t wait_head, n_waiting, cap_waiting;
-	uint64_t last_seq; /* the last batch committed */
-	uint64_t durable_seq; /* the last batch known durable (daemon_run_durable) */
 
 	/* store failure and backoff */
 	bool paused;
@@ -134,10 +124,6 @@ int daemon_append(struct daemon *d, struct ras_event *ev, bool *is_new, after_co
 int daemon_cursor(struct daemon *d, const char *name, const char *value);
 /* Commit the current batch (no-op without one). Returns 0 or negative errno. */
 int daemon_commit(struct daemon *d);
-/* Run the after-commit actions of the batches the store has made durable (the flush
- * thread's descriptor woke the loop); daemon_wait_durable() first waits for all. */
-void daemon_run_durable(struct daemon *d);
-void daemon_wait_durable(struct daemon *d);
 /* Is the batch full (callers then commit before reading more)? */
 bool daemon_batch_full(const struct daemon *d);
 /* Is ingest possible now (not paused after a store failure)? */

@@ -18,7 +18,6 @@
 #include "common/timeutil.h"
 #include "common/uevent.h"
 #include "errlog/pel_encode.h"
-#include "errlog/store_internal.h"
 #include "errlog/store_query.h"
 #include "opal-prd/daemon.h"
 #include "opal-prd/namemap.h"
@@ -258,58 +257,4 @@ Test(namemap, put_get_delete_grow)
 	longname[79] = 0;
 	cr_assert_null(namemap_put(&m, longname));
 	namemap_free(&m);
-}
-
-/* The flush thread's hook (store_sync_test_hook): what the elog's acknowledge file said
- * when its batch's WAL flush began. */
-static char seen_at_flush[32] = "unset";
-static int flush_hook_record(void)
-{
-	ack_text("0x50000040", seen_at_flush, sizeof(seen_at_flush));
-	return 0;
-}
-
-static int flush_hook_fail(void)
-{
-	return -EIO;
-}
-
-Test(daemon, ack_waits_for_the_wal_flush)
-{
-	struct ras_err e;
-	char ack[32];
-	cr_assert_eq(store_async_start(d.store, &e), 0, "%s", e.msg);
-	store_sync_test_hook(d.store, flush_hook_record);
-	make_elog("0x50000040", 0x50000040);
-	d.sources[0].ops->resume(&d, &d.sources[0]);
-	daemon_flush(&d);
-	cr_assert_str_eq(seen_at_flush, "", "not acknowledged before the flush");
-	ack_text("0x50000040", ack, sizeof(ack));
-	cr_assert_str_eq(ack, "ack", "acknowledged after it");
-	cr_assert_eq(d.sources[0].acked, 1);
-}
-
-Test(daemon, failed_flush_acks_nothing)
-{
-	struct ras_err e;
-	char ack[32];
-	cr_assert_eq(store_async_start(d.store, &e), 0, "%s", e.msg);
-	store_sync_test_hook(d.store, flush_hook_fail);
-	make_elog("0x50000050", 0x50000050);
-	make_elog("0x50000051", 0x50000051);
-	d.sources[0].ops->resume(&d, &d.sources[0]);
-	daemon_flush(&d);
-	cr_assert_eq(count_events(), 2, "committed, as SQLite sees it");
-	ack_text("0x50000050", ack, sizeof(ack));
-	cr_assert_str_eq(ack, "", "but never flushed: not acknowledged");
-	ack_text("0x50000051", ack, sizeof(ack));
-	cr_assert_str_eq(ack, "");
-	cr_assert_eq(d.sources[0].acked, 0);
-	/* No later batch is accepted either. */
-	make_elog("0x50000052", 0x50000052);
-	d.sources[0].ops->resume(&d, &d.sources[0]);
-	daemon_flush(&d);
-	cr_assert(d.paused, "the store refuses batches after a failed flush");
-	ack_text("0x50000052", ack, sizeof(ack));
-	cr_assert_str_eq(ack, "");
 }
