@@ -42,6 +42,7 @@ static const char *const stmt_sql[ST__COUNT] = {
 			  " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
 			  " ON CONFLICT DO UPDATE SET n = n + excluded.n",
 	[ST_TERM_ADD] = "INSERT OR IGNORE INTO event_terms (day, term) VALUES (?1, ?2)",
+	[ST_DATA_VERSION] = "PRAGMA data_version",
 };
 
 /* Map an SQLite result to an errno-style code and fill e. */
@@ -305,9 +306,23 @@ int store_begin(struct store *s, struct ras_err *e)
 		return rc;
 	store_sync_before_batch(s);
 	rc = exec(s, "BEGIN IMMEDIATE", e);
-	if (!rc)
-		s->in_batch = 1;
-	return rc;
+	if (rc)
+		return rc;
+	s->in_batch = 1;
+	/* Under the write lock: has another connection committed since our last batch?
+	 * Then what this one remembers of the terms it wrote may be stale. */
+	sqlite3_stmt *st = store_stmt(s, ST_DATA_VERSION, e);
+	if (st && sqlite3_step(st) == SQLITE_ROW) {
+		int64_t v = sqlite3_column_int64(st, 0);
+		if (v != s->data_version)
+			store_terms_forget(s);
+		s->data_version = v;
+	} else {
+		store_terms_forget(s);
+	}
+	if (st)
+		sqlite3_reset(st);
+	return 0;
 }
 
 int store_commit(struct store *s, struct ras_err *e)

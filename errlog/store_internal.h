@@ -30,6 +30,7 @@ enum store_stmt_id {
 	ST_CURSOR_SET,
 	ST_ROLLUP_ADD,
 	ST_TERM_ADD,
+	ST_DATA_VERSION,
 	ST__COUNT,
 };
 
@@ -46,6 +47,7 @@ struct store {
 	struct store_terms *terms;   /* (day, term) pairs of the batch (store_terms.c) */
 	struct store_sync *sync;     /* async mode: the flushing thread (store_sync.c) */
 	uint64_t commits;            /* batches committed by this connection */
+	int64_t data_version;        /* PRAGMA data_version at the last batch */
 };
 
 /* store_sync.c, for store.c: the sequence number of the batch just committed; a sticky
@@ -71,6 +73,8 @@ int store_terms_add(struct store *s, int64_t day, char tag, const char *value,
 int store_terms_flush(struct store *s, struct ras_err *e);
 void store_terms_clear(struct store *s);
 void store_terms_free(struct store *s);
+/* Forget which terms are written (another writer may have removed some). */
+void store_terms_forget(struct store *s);
 /* Remove the terms of days before the oldest event (after retention deleted events). */
 int store_terms_trim(struct store *s, struct ras_err *e);
 

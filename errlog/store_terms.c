@@ -10,7 +10,10 @@
  * events through events_time.
  *
  * store_append() adds each new event's terms to an in-memory set; store_commit() writes
- * them with INSERT OR IGNORE before its COMMIT (a rollback discards both).
+ * them with INSERT OR IGNORE before its COMMIT (a rollback discards both). Terms this
+ * connection has written are remembered, so a day's recurring SRCs and locations cost
+ * no statement in later batches; the memory is dropped when another writer has
+ * committed, on a rollback and after a trim.
  * Terms: "s:" + refcode, "l:" + the event's location and every callout location.
  * Invariant: after every COMMIT, every stored event's terms are in event_terms; rows may
  * outlive their events (retention trims whole days before the oldest event), which
@@ -35,12 +38,20 @@ struct term_ent {
 	uint32_t hash, off; /* off: the term's text in the arena */
 };
 
-struct store_terms {
+/* A set of (day, term): a hash table over an arena of texts. */
+struct term_set {
 	struct term_ent ent[TERMS_MAX];
 	int n;
 	uint32_t used; /* bytes of text */
 	uint16_t slot[TERMS_SLOTS]; /* index + 1 into ent, 0 = empty */
 	char text[TERMS_TEXT];
+};
+
+/* `batch`: the terms of this batch not yet written. `known`: terms written by this
+ * connection since it last saw another writer's commit (PRAGMA data_version), a
+ * rollback or a trim - they need no INSERT again; a day's SRCs recur in every batch. */
+struct store_terms {
+	struct term_set batch, known;
 };
 
 int64_t store_day_of(int64_t time_us)
@@ -52,15 +63,65 @@ int64_t store_day_of(int64_t time_us)
 	return d;
 }
 
-void store_terms_clear(struct store *s)
+static void set_clear(struct term_set *t)
 {
-	struct store_terms *t = s->terms;
-
-	if (!t)
-		return;
 	t->n = 0;
 	t->used = 0;
 	memset(t->slot, 0, sizeof(t->slot));
+}
+
+static uint32_t hash_term(int64_t day, const char *term)
+{
+	uint32_t h = (uint32_t)day * 2654435761u;
+
+	for (; *term; term++)
+		h = (h ^ (uint8_t)*term) * 16777619u;
+	return h;
+}
+
+/* The slot of (day, term): where it is, or the empty slot where it would go. */
+static unsigned set_slot(const struct term_set *t, int64_t day, const char *term, uint32_t h,
+			 bool *found)
+{
+	unsigned k;
+
+	for (k = h & (TERMS_SLOTS - 1); t->slot[k]; k = (k + 1) & (TERMS_SLOTS - 1)) {
+		const struct term_ent *x = &t->ent[t->slot[k] - 1];
+		if (x->hash == h && x->day == day && !strcmp(t->text + x->off, term)) {
+			*found = true;
+			return k;
+		}
+	}
+	*found = false;
+	return k;
+}
+
+/* Insert at slot k (from set_slot); false when the set is full. */
+static bool set_put(struct term_set *t, unsigned k, int64_t day, const char *term, uint32_t h)
+{
+	size_t len = strlen(term) + 1;
+
+	if (t->n == TERMS_MAX || t->used + len > TERMS_TEXT)
+		return false;
+	memcpy(t->text + t->used, term, len);
+	t->ent[t->n] = (struct term_ent){ .day = day, .hash = h, .off = t->used };
+	t->used += (uint32_t)len;
+	t->slot[k] = (uint16_t)(++t->n);
+	return true;
+}
+
+void store_terms_clear(struct store *s)
+{
+	if (!s->terms)
+		return;
+	set_clear(&s->terms->batch);
+	set_clear(&s->terms->known); /* a rollback also undid rows flushed in the batch */
+}
+
+void store_terms_forget(struct store *s)
+{
+	if (s->terms)
+		set_clear(&s->terms->known);
 }
 
 void store_terms_free(struct store *s)
@@ -69,27 +130,27 @@ void store_terms_free(struct store *s)
 	s->terms = NULL;
 }
 
-static const struct store_terms *sort_terms;
-
 /* (day, term) order: the inserts walk the index pages in order. */
-static int cmp_term(const void *a, const void *b)
+static int cmp_term(const void *a, const void *b, void *arg)
 {
 	const struct term_ent *x = a, *y = b;
+	const struct term_set *t = arg;
 
 	if (x->day != y->day)
 		return x->day < y->day ? -1 : 1;
-	return strcmp(sort_terms->text + x->off, sort_terms->text + y->off);
+	return strcmp(t->text + x->off, t->text + y->off);
 }
 
 int store_terms_flush(struct store *s, struct ras_err *e)
 {
-	struct store_terms *t = s->terms;
+	struct store_terms *ts = s->terms;
+	struct term_set *t;
 	int rc = 0;
 
-	if (!t || !t->n)
+	if (!ts || !ts->batch.n)
 		return 0;
-	sort_terms = t;
-	qsort(t->ent, (size_t)t->n, sizeof(t->ent[0]), cmp_term);
+	t = &ts->batch;
+	qsort_r(t->ent, (size_t)t->n, sizeof(t->ent[0]), cmp_term, t);
 	for (int i = 0; i < t->n && !rc; i++) {
 		sqlite3_stmt *st = store_stmt(s, ST_TERM_ADD, e);
 		if (!st)
@@ -100,57 +161,58 @@ int store_terms_flush(struct store *s, struct ras_err *e)
 			rc = store_sqlerr(s, e, "update event_terms");
 		sqlite3_reset(st);
 	}
-	store_terms_clear(s);
+	for (int i = 0; i < t->n && !rc; i++) {
+		const struct term_ent *x = &t->ent[i];
+		const char *term = t->text + x->off;
+		bool found;
+		unsigned k = set_slot(&ts->known, x->day, term, x->hash, &found);
+		if (!found && !set_put(&ts->known, k, x->day, term, x->hash)) {
+			set_clear(&ts->known); /* full: start over with the newest */
+			k = set_slot(&ts->known, x->day, term, x->hash, &found);
+			set_put(&ts->known, k, x->day, term, x->hash);
+		}
+	}
+	set_clear(t);
 	return rc;
-}
-
-static uint32_t hash_term(int64_t day, char tag, const char *v)
-{
-	uint32_t h = ((uint32_t)day * 2654435761u) ^ (uint8_t)tag;
-
-	for (; *v; v++)
-		h = (h ^ (uint8_t)*v) * 16777619u;
-	return h;
 }
 
 int store_terms_add(struct store *s, int64_t day, char tag, const char *value,
 		    struct ras_err *e)
 {
-	struct store_terms *t = s->terms;
+	struct store_terms *ts = s->terms;
+	char term[512];
 	size_t len;
 	uint32_t h;
+	bool found;
 	unsigned k;
 
 	if (!value || !*value)
 		return 0;
 	len = strlen(value);
-	if (len + 3 > TERMS_TEXT)
+	if (len + 3 > sizeof(term))
 		return 0; /* cannot be: values come from bounded decoders; never index it */
-	if (!t) {
-		t = s->terms = calloc(1, sizeof(*t));
-		if (!t)
+	if (!ts) {
+		ts = s->terms = calloc(1, sizeof(*ts));
+		if (!ts)
 			return ras_errf(e, -ENOMEM, "out of memory");
 	}
-	h = hash_term(day, tag, value);
-	for (k = h & (TERMS_SLOTS - 1); t->slot[k]; k = (k + 1) & (TERMS_SLOTS - 1)) {
-		const struct term_ent *x = &t->ent[t->slot[k] - 1];
-		const char *xt = t->text + x->off;
-		if (x->hash == h && x->day == day && xt[0] == tag && !strcmp(xt + 2, value))
-			return 0;
-	}
-	if (t->n == TERMS_MAX || t->used + len + 3 > TERMS_TEXT) {
+	term[0] = tag;
+	term[1] = ':';
+	memcpy(term + 2, value, len + 1);
+	h = hash_term(day, term);
+	set_slot(&ts->known, day, term, h, &found);
+	if (found)
+		return 0;
+	k = set_slot(&ts->batch, day, term, h, &found);
+	if (found)
+		return 0;
+	if (!set_put(&ts->batch, k, day, term, h)) {
 		int rc = store_terms_flush(s, e);
 		if (rc)
 			return rc;
-		return store_terms_add(s, day, tag, value, e);
+		k = set_slot(&ts->batch, day, term, h, &found);
+		set_put(&ts->batch, k, day, term, h);
 	}
-	char *p = t->text + t->used;
-	p[0] = tag;
-	p[1] = ':';
-	memcpy(p + 2, value, len + 1);
-	t->ent[t->n] = (struct term_ent){ .day = day, .hash = h, .off = t->used };
-	t->used += (uint32_t)len + 3;
-	t->slot[k] = (uint16_t)(++t->n);
 	return 0;
 }
 
@@ -163,5 +225,6 @@ int store_terms_trim(struct store *s, struct ras_err *e)
 			 STORE_DAY_SQL("min(time_us)") " FROM events), 9223372036854775807)",
 			 NULL, NULL, NULL) != SQLITE_OK)
 		return store_sqlerr(s, e, "trim event_terms");
+	store_terms_forget(s);
 	return 0;
 }

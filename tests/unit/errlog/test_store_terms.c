@@ -365,3 +365,75 @@ Test(terms, migration_6_moves_callouts_into_the_row)
 	sqlite3_finalize(st);
 	store_close(s);
 }
+
+static int term_rows(struct store *s, int64_t day, const char *term)
+{
+	sqlite3_stmt *st;
+	cr_assert_eq(sqlite3_prepare_v2(store_sqlite(s),
+					"SELECT count(*) FROM event_terms WHERE day = ?1 AND term = ?2",
+					-1, &st, NULL),
+		     SQLITE_OK);
+	sqlite3_bind_int64(st, 1, day);
+	sqlite3_bind_text(st, 2, term, -1, SQLITE_STATIC);
+	cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+	int n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+static void append_one(struct store *s, const char *key, const char *src)
+{
+	struct ras_err e;
+	struct ras_event ev = { .source = "t", .kind = "pel", .dedupe_key = key, .time_us = T0,
+				.severity = RAS_SEV_ERROR, .source_severity = -1, .refcode = src };
+	cr_assert_eq(store_append(s, &ev, NULL, &e), 0, "%s", e.msg);
+}
+
+Test(terms, a_rolled_back_batch_does_not_leave_terms_remembered)
+{
+	struct store *s = open_rw();
+	struct ras_err e;
+	char key[32], src[32];
+	/* More distinct terms than one flush holds: the first ones are written (and
+	 * remembered) inside the batch, which is then rolled back. */
+	cr_assert_eq(store_begin(s, &e), 0, "%s", e.msg);
+	for (int i = 0; i < 5000; i++) {
+		snprintf(key, sizeof(key), "r%d", i);
+		snprintf(src, sizeof(src), "B%07d", i);
+		append_one(s, key, src);
+	}
+	store_rollback(s);
+	cr_assert_eq(term_rows(s, store_day_of(T0), "s:B0000001"), 0);
+	/* The same SRC in a committed batch is written. */
+	cr_assert_eq(store_begin(s, &e), 0, "%s", e.msg);
+	append_one(s, "c1", "B0000001");
+	cr_assert_eq(store_commit(s, &e), 0, "%s", e.msg);
+	cr_assert_eq(term_rows(s, store_day_of(T0), "s:B0000001"), 1);
+	store_close(s);
+}
+
+Test(terms, another_writers_commit_makes_the_store_write_terms_again)
+{
+	struct store *a = open_rw(), *b;
+	struct ras_err e;
+	cr_assert_eq(store_begin(a, &e), 0, "%s", e.msg);
+	append_one(a, "k1", "BC8A090F");
+	cr_assert_eq(store_commit(a, &e), 0, "%s", e.msg);
+	/* Another process prunes the day and its terms. */
+	cr_assert_eq(store_open(path, STORE_RDWR, &b, &e), 0, "%s", e.msg);
+	cr_assert_eq(sqlite3_exec(store_sqlite(b),
+				  "DELETE FROM events; DELETE FROM event_terms;", NULL, NULL, NULL),
+		     SQLITE_OK);
+	store_close(b);
+	/* The first store writes the term again for its next event of that day. */
+	cr_assert_eq(store_begin(a, &e), 0, "%s", e.msg);
+	append_one(a, "k2", "BC8A090F");
+	cr_assert_eq(store_commit(a, &e), 0, "%s", e.msg);
+	cr_assert_eq(term_rows(a, store_day_of(T0), "s:BC8A090F"), 1);
+	struct event_filter f;
+	int64_t ids[4];
+	event_filter_init(&f);
+	f.src = "BC8A";
+	cr_assert_eq(got(a, &f, ids), 1, "and list --src finds the event");
+	store_close(a);
+}
