@@ -243,7 +243,9 @@ int store_open(const char *path, enum store_mode mode, struct store **out, struc
 		/* Checkpoint every ~32 MiB of WAL rather than 16 MiB: fewer database fsyncs
 		 * during an error storm. */
 		if (!rc)
-			rc = exec(s, "PRAGMA wal_autocheckpoint = 2000", e);
+			rc = sqlite3_wal_autocheckpoint(s->db, STORE_WAL_CKPT_PAGES) == SQLITE_OK
+				     ? 0
+				     : store_sqlerr(s, e, "wal_autocheckpoint");
 		if (!rc && created)
 			rc = exec(s, "PRAGMA auto_vacuum = INCREMENTAL", e);
 		if (rc)

@@ -18,6 +18,9 @@ extern const char *const store_migrations[];
 	"((" t " - ((" t " % " STORE_DAY_US ") + " STORE_DAY_US ") % " STORE_DAY_US ") / " STORE_DAY_US ")"
 extern const int store_schema_version;
 #define STORE_DAY_USEC 86400000000ll
+/* Checkpoint once the WAL holds this many pages (16 KiB each: ~32 MiB): fewer database
+ * flushes during an error storm than SQLite's default 1000. */
+#define STORE_WAL_CKPT_PAGES 2000
 
 /* The day number of a time (floor division: also right before 1970). */
 int64_t store_day_of(int64_t time_us);

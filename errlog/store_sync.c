@@ -33,10 +33,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Checkpoint once the WAL holds this many pages (16 KiB each: 32 MiB), and make the
- * writer wait for a complete pass at the cap (128 MiB). */
-#define STORE_WAL_CKPT_PAGES 2000
-#define STORE_WAL_CAP_PAGES  8000
+/* At the cap (8000 pages of 16 KiB: 128 MiB) the writer waits for a complete pass. */
+#define STORE_WAL_CAP_PAGES 8000
 
 struct store_sync {
 	pthread_t thread;
@@ -236,7 +234,8 @@ void store_async_stop(struct store *s)
 	pthread_cond_signal(&y->work);
 	pthread_mutex_unlock(&y->mu);
 	pthread_join(y->thread, NULL);
-	sqlite3_wal_hook(s->db, NULL, NULL);
+	/* The hook had replaced SQLite's own checkpoints (store_open's setting). */
+	sqlite3_wal_autocheckpoint(s->db, STORE_WAL_CKPT_PAGES);
 	sqlite3_exec(s->db, "PRAGMA synchronous = FULL", NULL, NULL, NULL);
 	s->sync = NULL;
 	sync_free(y);

@@ -181,3 +181,25 @@ Test(sync, a_failed_flush_is_sticky)
 	cr_assert_eq(store_begin(s, &e), -EIO, "sticky even when flushes would work again");
 	store_close(s);
 }
+
+Test(sync, after_stop_sqlite_checkpoints_again)
+{
+	struct store *s = open_async();
+	struct ras_err e;
+	uint64_t seq;
+	char wal[200], p[8];
+	struct stat sb;
+	store_async_stop(s);
+	cr_assert_eq(store_durable_fd(s), -1);
+	snprintf(wal, sizeof(wal), "%s-wal", path);
+	/* ~80 MiB in synchronous batches: SQLite's own checkpoint keeps the WAL near
+	 * 2000 pages (32 MiB), as before async mode. */
+	for (int b = 0; b < 20; b++) {
+		snprintf(p, sizeof(p), "s%d", b);
+		cr_assert_eq(batch(s, p, 500, 8000, &seq, &e), 0, "%s", e.msg);
+		cr_assert_eq(store_durable(s), seq, "synchronous again: durable on return");
+	}
+	cr_assert_eq(stat(wal, &sb), 0);
+	cr_assert_lt(sb.st_size, 48ll << 20, "WAL at %lld bytes", (long long)sb.st_size);
+	store_close(s);
+}
