@@ -185,12 +185,16 @@ int store_async_start(struct store *s, struct ras_err *e)
 	pthread_cond_init(&y->work, NULL);
 	pthread_cond_init(&y->done, NULL);
 	y->event_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (y->event_fd < 0 || asprintf(&y->wal_path, "%s-wal", s->path) < 0) {
+	/* The absolute name SQLite resolved at open: the daemon has chdir'd to / since. */
+	const char *db_file = sqlite3_db_filename(s->db, "main");
+	if (!db_file || !*db_file)
+		db_file = s->path;
+	if (y->event_fd < 0 || asprintf(&y->wal_path, "%s-wal", db_file) < 0) {
 		y->wal_path = NULL;
 		rc = ras_errf(e, -errno, "%s: %s", s->path, strerror(errno));
 		goto fail;
 	}
-	if (sqlite3_open_v2(s->path, &y->ckpt_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+	if (sqlite3_open_v2(db_file, &y->ckpt_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
 			    NULL) != SQLITE_OK ||
 	    sqlite3_exec(y->ckpt_db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL) !=
 		    SQLITE_OK) {

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "errlog/event.h"
 #include "errlog/store.h"
@@ -202,4 +203,24 @@ Test(sync, after_stop_sqlite_checkpoints_again)
 	cr_assert_eq(stat(wal, &sb), 0);
 	cr_assert_lt(sb.st_size, 48ll << 20, "WAL at %lld bytes", (long long)sb.st_size);
 	store_close(s);
+}
+
+Test(sync, a_relative_path_survives_a_change_of_directory)
+{
+	/* The daemon opens the database, then daemon(3) changes to /, then starts async
+	 * mode: the flush thread must find the same files. */
+	struct store *s;
+	struct ras_err e;
+	uint64_t seq;
+	char cwd[4096];
+	cr_assert(getcwd(cwd, sizeof(cwd)));
+	cr_assert_eq(chdir(dir), 0);
+	cr_assert_eq(store_open("ras.db", STORE_CREATE, &s, &e), 0, "%s", e.msg);
+	cr_assert_eq(chdir("/"), 0);
+	cr_assert_eq(store_async_start(s, &e), 0, "%s", e.msg);
+	cr_assert_eq(batch(s, "rel", 10, 10, &seq, &e), 0, "%s", e.msg);
+	cr_assert_eq(store_wait_durable(s, seq, &e), 0, "%s", e.msg);
+	store_close(s);
+	cr_assert_eq(chdir(cwd), 0);
+	cr_assert_eq(count_events(), 10);
 }
