@@ -11,7 +11,8 @@
  * 3. Idle: RSS and wake-ups of an idle daemon over BENCH_IDLE_SECONDS (default 60).
  * Environment: OPAL_RAS_BIN (default build/bin), BENCH_STORM (default 100000),
  * BENCH_IDLE_SECONDS (60), BENCH_PRD_STORM_ONLY=1 (only the storm without hooks, e.g.
- * under perf record).
+ * under perf record). The storm line also gives the daemon's CPU time (user + system,
+ * all its threads) per elog: the number to compare when the machine is busy.
  * It reports; it never asserts.
  */
 #include <errno.h>
@@ -114,6 +115,25 @@ static void make_elog(const char *dir, const char *name, uint32_t entry, uint64_
 		close(fd);
 }
 
+/* CPU seconds (user + system) pid has used so far, or -1. */
+static double cpu_s(pid_t pid)
+{
+	char p[64], line[1024];
+	unsigned long long ut, st;
+	snprintf(p, sizeof(p), "/proc/%d/stat", (int)pid);
+	FILE *f = fopen(p, "r");
+	if (!f)
+		return -1;
+	char *ok = fgets(line, sizeof(line), f);
+	fclose(f);
+	char *c = ok ? strrchr(line, ')') : NULL;
+	/* after "pid (comm)": state is field 3, utime 14, stime 15 */
+	if (!c ||
+	    sscanf(c + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) != 2)
+		return -1;
+	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
 static int cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -183,11 +203,12 @@ int main(void)
 		while (status_num("acked") < storm)
 			usleep(5000);
 		double dt = (double)(time_mono_ns() - t0) / 1e9;
+		double cpu = cpu_s(pid);
 		rate[pass] = (double)storm / dt;
-		printf("prd: storm of %ld elogs offered at once%s: %.0f elogs/s (%.2f s from daemon "
-		       "start to last ack; %lld commits)\n",
+		printf("prd: storm of %ld elogs offered at once%s: %.0f elogs/s (%.2f s from "
+		       "daemon start to last ack; %lld commits; daemon CPU %.2f s, %.1f us/elog)\n",
 		       storm, pass ? ", hook sleeping 10 s on every event" : "", rate[pass], dt,
-		       status_num("commits"));
+		       status_num("commits"), cpu, cpu * 1e6 / (double)storm);
 		if (!pass)
 			printf("prd: peak RSS during the storm: %ld kB\n", rss_kb(pid, "VmHWM:"));
 		stop_daemon(pid);

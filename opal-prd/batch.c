@@ -88,6 +88,7 @@ static int ensure_batch(struct daemon *d)
 	}
 	d->in_batch = true;
 	d->batch_n = 0;
+	d->batch_start_us = (int64_t)(time_mono_ns() / 1000);
 	return 0;
 }
 
@@ -162,6 +163,34 @@ int daemon_cursor(struct daemon *d, const char *name, const char *value)
 bool daemon_batch_full(const struct daemon *d)
 {
 	return d->in_batch && (int64_t)d->batch_n >= d->cfg.batch_max;
+}
+
+static bool sources_busy(struct daemon *d)
+{
+	for (int i = 0; i < d->n_sources; i++) {
+		struct source *s = &d->sources[i];
+		if (s->running && s->ops->busy && s->ops->busy(d, s))
+			return true;
+	}
+	return false;
+}
+
+int daemon_group_commit(struct daemon *d)
+{
+	if (!d->in_batch)
+		return 0;
+	if (!d->flushing && !d->paused && !daemon_batch_full(d)) {
+		int64_t age = (int64_t)(time_mono_ns() / 1000) - d->batch_start_us;
+		if (age < DAEMON_BATCH_WAIT_US && sources_busy(d)) {
+			/* One timer per held batch at most (a stale one re-checks the age). */
+			if (!d->commit_armed && d->commit_timer >= 0 &&
+			    loop_timer_set(d->loop, d->commit_timer, DAEMON_BATCH_WAIT_US - age,
+					   0) == 0)
+				d->commit_armed = true;
+			return 0;
+		}
+	}
+	return daemon_commit(d);
 }
 
 int daemon_commit(struct daemon *d)

@@ -65,7 +65,7 @@ static void write_status(struct daemon *d, FILE *f)
 		json_kuint(&w, "stored", s->stored);
 		json_kuint(&w, "duplicates", s->dups);
 		json_kuint(&w, "errors", s->errors);
-		json_kuint(&w, "acked", s->acked);
+		json_kuint(&w, "acked", __atomic_load_n(&s->acked, __ATOMIC_RELAXED));
 		if (s->last_us)
 			json_kint(&w, "lag_ms", (now - s->last_us) / 1000);
 		if (s->running && s->ops->status)

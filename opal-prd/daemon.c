@@ -35,7 +35,10 @@ static bool work_round(struct daemon *d)
 		if (s->running && s->ops->poll && daemon_can_ingest(d))
 			more |= s->ops->poll(d, s);
 	}
-	daemon_commit(d);
+	if (d->flushing)
+		daemon_commit(d);
+	else
+		daemon_group_commit(d);
 	return more && daemon_can_ingest(d);
 }
 
@@ -57,18 +60,35 @@ static void on_work(struct loop *l, int fd, uint32_t events, void *arg)
 		daemon_kick(d);
 }
 
+/* Sources wait for what they have in flight (d->flushing), so everything offered so
+ * far is stored when this returns. */
 void daemon_flush(struct daemon *d)
 {
+	d->flushing = true;
 	while (work_round(d))
 		;
 	daemon_commit(d);
+	d->flushing = false;
+	for (int i = 0; i < d->n_sources; i++)
+		if (d->sources[i].running && d->sources[i].ops->drain)
+			d->sources[i].ops->drain(d, &d->sources[i]);
 }
 
 static void on_idle(struct loop *l, void *arg)
 {
 	(void)l;
-	if (daemon_commit(arg) == 0)
+	if (daemon_group_commit(arg) == 0)
 		outbox_work(arg);
+}
+
+/* A held group commit is due (daemon_group_commit). */
+static void on_commit_due(struct loop *l, void *arg)
+{
+	struct daemon *d = arg;
+
+	(void)l;
+	d->commit_armed = false;
+	daemon_group_commit(d);
 }
 
 /* Quiet since the last large commit (or since start-up): give back SQLite's page
@@ -113,13 +133,7 @@ static void on_rescan(struct loop *l, void *arg)
 }
 
 static const struct source_ops *const all_sources[] = {
-	&src_elog_ops,
-	&src_kmsg_ops,
-	&src_dump_ops,
-	&src_prd_ops,
-	&src_vpd_ops,
-	&src_sel_ops,
-	NULL,
+	&src_elog_ops, &src_kmsg_ops, &src_dump_ops, &src_prd_ops, &src_vpd_ops, &src_sel_ops, NULL,
 };
 
 static bool source_enabled(const struct daemon *d, const struct source_ops *o)
@@ -165,6 +179,7 @@ int daemon_start(struct daemon *d)
 	d->retry_timer = -1;
 	d->release_timer = -1;
 	d->rescan_timer = -1;
+	d->commit_timer = loop_timer_add(d->loop, -1, 0, on_commit_due, d);
 	d->work_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (d->work_fd < 0)
 		return -errno;
@@ -173,8 +188,8 @@ int daemon_start(struct daemon *d)
 		return rc;
 	loop_set_idle(d->loop, on_idle, d);
 	d->release_timer = loop_timer_add(d->loop, DAEMON_RELEASE_US, 0, on_release, d);
-	d->rescan_timer = loop_timer_add(d->loop, d->cfg.elog_rescan_us, d->cfg.elog_rescan_us,
-					 on_rescan, d);
+	d->rescan_timer =
+		loop_timer_add(d->loop, d->cfg.elog_rescan_us, d->cfg.elog_rescan_us, on_rescan, d);
 	if (d->cfg.retention_interval_us > 0)
 		loop_timer_add(d->loop, d->cfg.retention_interval_us, d->cfg.retention_interval_us,
 			       on_retention, d);

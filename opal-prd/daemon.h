@@ -41,25 +41,35 @@ struct source_ops {
 	/* The safety-net rescan (every elog.rescan_interval): one daemon timer serves all
 	 * sources, so an idle daemon wakes once per interval, not once per source. */
 	void (*rescan)(struct daemon *d, struct source *s);
+	/* Records already on their way into the batch (e.g. being read by a worker
+	 * thread): the group commit may wait a little for them (batch.c). May be NULL. */
+	bool (*busy)(struct daemon *d, struct source *s);
+	/* Wait until after-commit work handed to worker threads is done (daemon_flush:
+	 * "flushed" means stored and acknowledged). May be NULL. */
+	void (*drain)(struct daemon *d, struct source *s);
 };
 
 struct source {
 	const struct source_ops *ops;
 	void *priv;
 	bool running;
-	uint64_t seen;    /* records offered by the source */
-	uint64_t stored;  /* new records committed */
-	uint64_t dups;    /* re-offered records recognised */
-	uint64_t errors;  /* records that could not be read */
-	uint64_t acked;   /* acknowledgements sent after commit */
-	int64_t last_us;  /* time of the last record */
+	uint64_t seen; /* records offered by the source */
+	uint64_t stored; /* new records committed */
+	uint64_t dups; /* re-offered records recognised */
+	uint64_t errors; /* records that could not be read */
+	uint64_t acked; /* acknowledgements sent after commit (a worker thread may add:
+			 * read it with __atomic_load_n) */
+	int64_t last_us; /* time of the last record */
 };
 
 /* Called after the batch holding the record committed (ok) or was rolled back (!ok). */
 typedef void (*after_commit_fn)(struct daemon *d, void *arg, bool ok);
 
 #define DAEMON_MAX_SOURCES 12
-#define DAEMON_RELEASE_US (250ll * 1000)
+#define DAEMON_RELEASE_US  (250ll * 1000)
+/* The longest a group commit waits for records a source has in flight (a storm: one
+ * commit per up to batch_max records instead of one per loop iteration). */
+#define DAEMON_BATCH_WAIT_US (50ll * 1000)
 
 struct daemon {
 	struct opal_config cfg;
@@ -72,10 +82,14 @@ struct daemon {
 	/* current batch */
 	bool in_batch;
 	size_t batch_n;
+	int64_t batch_start_us; /* when the batch's first record came */
+	bool flushing; /* daemon_flush(): sources wait for what is in flight */
+	int commit_timer; /* DAEMON_BATCH_WAIT_US after a held commit */
+	bool commit_armed;
 	struct pending_action {
 		after_commit_fn fn;
 		void *arg;
-	} *actions;
+	} * actions;
 	size_t n_actions, cap_actions;
 
 	/* store failure and backoff */
@@ -106,7 +120,7 @@ struct daemon {
 
 int daemon_start(struct daemon *d);
 void daemon_stop(struct daemon *d);
-/* Process everything pending now and commit. */
+/* Process everything pending now, commit, and wait for the acknowledgements. */
 void daemon_flush(struct daemon *d);
 /* Re-read the configuration and restart the sources (SIGHUP, control "reload"). */
 void daemon_reload(struct daemon *d);
@@ -124,6 +138,10 @@ int daemon_append(struct daemon *d, struct ras_event *ev, bool *is_new, after_co
 int daemon_cursor(struct daemon *d, const char *name, const char *value);
 /* Commit the current batch (no-op without one). Returns 0 or negative errno. */
 int daemon_commit(struct daemon *d);
+/* The loop's group commit: commit now, unless the batch has room, a source has records
+ * in flight (source_ops.busy) and the batch is younger than DAEMON_BATCH_WAIT_US; then
+ * a timer commits it at the latest by then. Returns 0 or negative errno. */
+int daemon_group_commit(struct daemon *d);
 /* Is the batch full (callers then commit before reading more)? */
 bool daemon_batch_full(const struct daemon *d);
 /* Is ingest possible now (not paused after a store failure)? */

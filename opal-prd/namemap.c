@@ -85,14 +85,15 @@ struct namemap_entry *namemap_put(struct namemap *m, const char *name)
 
 	if (strlen(name) >= NAMEMAP_NAME_MAX || !name[0])
 		return NULL;
-	e = probe(m, name, false);
-	if (e)
-		return e;
+	/* Grow first, so one probe finds either the name or where it goes (the probe
+	 * passes tombstones until the name or an empty slot). */
 	if ((m->used + 1) * 2 > m->cap && grow(m))
 		return NULL;
 	e = probe(m, name, true);
 	if (!e)
 		return NULL;
+	if (e->name[0])
+		return e; /* present */
 	if (!e->dead)
 		m->used++;
 	memset(e, 0, sizeof(*e));

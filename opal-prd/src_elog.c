@@ -12,10 +12,29 @@
  * of names remembers what is queued and what was acked, so a rescan does not redo
  * work; a log still present long after its ack is offered again (dedupe makes that
  * cheap and it covers a lost ack).
+ *
+ * Three threads share the work so that a storm uses both cores:
+ *   loop thread   discovery (uevents, inotify, rescans), the name map, the batch and
+ *                 the SQLite store: the only thread that touches them.
+ *   reader        takes names from `toread`, reads raw (openat on the elog directory,
+ *                 one read per page) and decodes it into an item, hands the item back
+ *                 through `decoded` and kicks the loop when that queue was empty.
+ *   acker         takes names from `toack` and writes their acknowledge files.
+ * Both queues are bounded (bqueue): the loop never waits on them (names stay in its
+ * FIFO while `toread` is full; an ack is written by the loop itself while `toack` is
+ * full), the reader waits while `decoded` is full. Nothing is dropped. A name enters
+ * `toack` only from the after-commit action of the commit that stored its record, so
+ * "acknowledge after a durable commit" holds whichever thread writes it. Items in the
+ * queues at a kill -9 were never acknowledged: the next start re-offers them and the
+ * store's dedupe keeps them single. The threads sleep on condition variables when
+ * there is nothing to do (no wake-ups at idle) and are joined when the source stops
+ * (after the daemon's drain: everything offered is stored and acknowledged first).
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -30,15 +49,42 @@
 #include "common/uevent.h"
 #include "errlog/pel.h"
 #include "errlog/pel_event.h"
+#include "opal-prd/bqueue.h"
 #include "opal-prd/namemap.h"
 #include "opal-prd/sources.h"
 
-#define ELOG_DIR "sys/firmware/opal/elog"
+#define ELOG_DIR	   "sys/firmware/opal/elog"
 #define ELOG_UEVENT_PREFIX "/firmware/opal/elog/"
-#define ELOG_MAX_RAW (64u << 10)
-#define ELOG_REACK_US (30ll * 1000000)
+#define ELOG_MAX_RAW	   (64u << 10)
+#define ELOG_REACK_US	   (30ll * 1000000)
+/* Items between the loop and the reader, each way: enough to keep the reader busy
+ * for a commit's duration, small enough to keep the footprint (an item is ~6 KiB). */
+#define ELOG_TOREAD_CAP	  256
+#define ELOG_DECODED_CAP  256
+#define ELOG_THREAD_STACK (256u << 10)
 
 enum { ST_QUEUED = 1, ST_INFLIGHT, ST_ACKED };
+
+/* Logs up to this size are read into the item itself (typical logs are hundreds of
+ * bytes to ~2 KiB); larger ones get their own buffer. */
+#define ELOG_INLINE_RAW 2048
+
+/* A log on its way through the reader: filled by the reader, consumed by the loop,
+ * which keeps consumed items for reuse while a storm lasts (free_items). */
+struct elog_item {
+	struct elog_item *next; /* in free_items */
+	char name[NAMEMAP_NAME_MAX];
+	int rc; /* 0, or the read's negative errno (message in err) */
+	char err[256];
+	uint8_t *raw; /* inline or malloc()ed */
+	size_t len;
+	struct pel_event pe;
+	uint8_t inline_raw[ELOG_INLINE_RAW];
+};
+
+struct ack_arg {
+	char name[NAMEMAP_NAME_MAX];
+};
 
 struct elog_src {
 	struct source *src;
@@ -49,10 +95,22 @@ struct elog_src {
 	/* FIFO of queued names (indexes are names copied; entries may be stale). */
 	char (*queue)[NAMEMAP_NAME_MAX];
 	size_t qhead, qtail, qcap;
-	struct pel *scratch;
-	struct pel_event pe;
-	uint8_t *raw;
 	uint32_t rescan_mark;
+
+	/* the worker threads (see the top of the file) */
+	struct bqueue toread, decoded, toack;
+	pthread_t reader, acker;
+	bool reader_on, acker_on;
+	/* acks given to the acker (loop) and written by it (under ack_mu): drain waits */
+	uint64_t acks_queued, acks_done;
+	pthread_mutex_t ack_mu;
+	pthread_cond_t ack_cv;
+	uint64_t handed, received; /* items given to the reader / taken back (loop only) */
+	struct elog_item *free_items; /* consumed, for reuse (loop only; freed when idle) */
+	size_t n_free;
+	/* reader-only scratch */
+	struct pel *scratch;
+	uint8_t *rbuf;
 };
 
 static struct elog_src elog;
@@ -63,22 +121,25 @@ static bool valid_name(const char *n)
 	return n[0] && n[0] != '.' && !strchr(n, '/') && strlen(n) < NAMEMAP_NAME_MAX;
 }
 
-static void enqueue(struct daemon *d, const char *name)
+/* Queue name unless it is queued, in flight or freshly acked; returns its entry in
+ * the name map (NULL when it could not be added). The loop is kicked when the FIFO
+ * was empty: otherwise a round is pending or the reader's hand-back will kick it. */
+static struct namemap_entry *enqueue(struct daemon *d, const char *name)
 {
 	struct namemap_entry *e;
 
 	if (!valid_name(name))
-		return;
+		return NULL;
 	e = namemap_put(&elog.names, name);
 	if (!e || e->state == ST_QUEUED || e->state == ST_INFLIGHT)
-		return;
+		return e;
 	if (e->state == ST_ACKED && time_now_us() - e->time_us < ELOG_REACK_US)
-		return;
+		return e;
 	if (elog.qtail - elog.qhead == elog.qcap) {
 		size_t nc = elog.qcap ? elog.qcap * 2 : 1024;
 		char(*nq)[NAMEMAP_NAME_MAX] = malloc(nc * NAMEMAP_NAME_MAX);
 		if (!nq)
-			return; /* the rescan will find it again */
+			return e; /* the rescan will find it again */
 		for (size_t i = elog.qhead; i < elog.qtail; i++)
 			memcpy(nq[i - elog.qhead], elog.queue[i % elog.qcap], NAMEMAP_NAME_MAX);
 		free(elog.queue);
@@ -88,118 +149,371 @@ static void enqueue(struct daemon *d, const char *name)
 		elog.qcap = nc;
 	}
 	strcpy(elog.queue[elog.qtail % elog.qcap], name);
-	elog.qtail++;
+	if (elog.qtail++ == elog.qhead)
+		daemon_kick(d);
 	e->state = ST_QUEUED;
-	daemon_kick(d);
+	return e;
 }
 
-struct ack_arg {
-	char name[NAMEMAP_NAME_MAX];
-};
+/* ---- the reader thread ------------------------------------------------------------- */
+
+/* Read <name>/raw into the reader's buffer: openat relative to the elog directory and
+ * as few reads as the kernel allows. A read that returns less than asked and not a
+ * whole number of 4 KiB pages is the end of the file (a regular file reads short only
+ * at its end; a sysfs binary attribute returns at most one page per read, and a page
+ * is a multiple of 4 KiB), so the usual log costs open, one read, close. */
+static int read_raw(struct elog_item *it)
+{
+	char rel[NAMEMAP_NAME_MAX + 8];
+	size_t got = 0, cap = ELOG_MAX_RAW + 1;
+	int fd;
+
+	snprintf(rel, sizeof(rel), "%s/raw", it->name);
+	fd = openat(elog.dirfd, rel, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		int rc = -errno;
+		snprintf(it->err, sizeof(it->err), "%s: %s", rel, strerror(errno));
+		return rc;
+	}
+	while (got < cap) {
+		ssize_t r = read(fd, elog.rbuf + got, cap - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			int rc = -errno;
+			snprintf(it->err, sizeof(it->err), "%s: read at offset %zu: %s", rel, got,
+				 strerror(errno));
+			close(fd);
+			return rc;
+		}
+		got += (size_t)r;
+		if (r == 0 || (got < cap && r % 4096))
+			break;
+	}
+	close(fd);
+	if (got > ELOG_MAX_RAW)
+		got = ELOG_MAX_RAW; /* stored truncated; the decoder says so */
+	it->raw = got <= ELOG_INLINE_RAW ? it->inline_raw : malloc(got);
+	if (!it->raw) {
+		snprintf(it->err, sizeof(it->err), "%s: out of memory", rel);
+		return -ENOMEM;
+	}
+	memcpy(it->raw, elog.rbuf, got);
+	it->len = got;
+	return 0;
+}
+
+/* Read and decode one log into it (the event borrows it->raw and it->name). */
+static void reader_fill(struct elog_item *it)
+{
+	it->rc = read_raw(it);
+	if (it->rc)
+		return;
+	pel_event_from_bytes(&it->pe, elog.scratch, it->raw, it->len, "elog");
+	/* The kernel's name for the log, so a record can be matched with its ack. */
+	if (it->pe.ev.n_attrs < PEL_EVENT_MAX_ATTRS) {
+		struct ras_attr *at = &it->pe.attrs[it->pe.ev.n_attrs++];
+		at->name = "elog_id";
+		at->value = it->name;
+		it->pe.ev.attrs = it->pe.attrs;
+	}
+}
+
+static void item_free(struct elog_item *it)
+{
+	if (it) {
+		if (it->raw != it->inline_raw)
+			free(it->raw);
+		free(it);
+	}
+}
+
+/* Loop thread: a fresh item for name (a reused one while a storm lasts). */
+static struct elog_item *item_new(const char *name)
+{
+	struct elog_item *it = elog.free_items;
+
+	if (it) {
+		elog.free_items = it->next;
+		elog.n_free--;
+	} else if (!(it = malloc(sizeof(*it)))) {
+		return NULL;
+	}
+	it->next = NULL;
+	it->rc = 0;
+	it->err[0] = 0;
+	it->raw = NULL;
+	it->len = 0;
+	strcpy(it->name, name);
+	return it;
+}
+
+/* Loop thread: done with it. Kept for reuse, as many as the queues can hold. */
+static void item_done(struct elog_item *it)
+{
+	if (it->raw != it->inline_raw)
+		free(it->raw);
+	it->raw = NULL;
+	if (elog.n_free >= ELOG_TOREAD_CAP + ELOG_DECODED_CAP) {
+		free(it);
+		return;
+	}
+	it->next = elog.free_items;
+	elog.free_items = it;
+	elog.n_free++;
+}
+
+/* Loop thread: the pipeline is empty; give the kept items back (idle footprint). */
+static void items_release(void)
+{
+	while (elog.free_items) {
+		struct elog_item *it = elog.free_items;
+		elog.free_items = it->next;
+		free(it);
+	}
+	elog.n_free = 0;
+}
+
+static void *reader_main(void *arg)
+{
+	struct daemon *d = arg;
+	void *batch[16];
+	long n;
+
+	while ((n = bqueue_pop_many(&elog.toread, batch, 16)) > 0) {
+		for (long i = 0; i < n; i++) {
+			bool was_empty;
+			struct elog_item *it = batch[i];
+			reader_fill(it);
+			if (bqueue_push(&elog.decoded, it, &was_empty)) {
+				item_free(it); /* stopping: never stored, never acked */
+				continue;
+			}
+			if (was_empty)
+				daemon_kick(d);
+		}
+	}
+	return NULL;
+}
+
+/* ---- acknowledgements -------------------------------------------------------------- */
+
+/* Write <name>/acknowledge; true when written. Any thread. */
+static bool ack_write(const char *name)
+{
+	char rel[NAMEMAP_NAME_MAX + 16];
+	struct ras_err err;
+	int rc;
+
+	snprintf(rel, sizeof(rel), "%s/acknowledge", name);
+	rc = file_write_str_at(elog.dirfd, rel, "ack\n", &err);
+	if (rc && rc != -ENOENT)
+		log_warn("source=elog id=%s event=ack_failed error=\"%s\"", name, err.msg);
+	return rc == 0;
+}
+
+static void *acker_main(void *arg)
+{
+	void *batch[64];
+	long n;
+
+	(void)arg;
+	while ((n = bqueue_pop_many(&elog.toack, batch, 64)) > 0) {
+		uint64_t ok = 0;
+		for (long i = 0; i < n; i++) {
+			ok += ack_write(((struct ack_arg *)batch[i])->name);
+			free(batch[i]);
+		}
+		/* read by the control socket's status in the loop thread */
+		__atomic_add_fetch(&elog.src->acked, ok, __ATOMIC_RELAXED);
+		pthread_mutex_lock(&elog.ack_mu);
+		elog.acks_done += (uint64_t)n;
+		pthread_cond_broadcast(&elog.ack_cv);
+		pthread_mutex_unlock(&elog.ack_mu);
+	}
+	return NULL;
+}
+
+/* daemon_flush: every ack handed to the acker is written. */
+static void elog_drain(struct daemon *d, struct source *s)
+{
+	(void)d;
+	(void)s;
+	if (!elog.acker_on)
+		return;
+	pthread_mutex_lock(&elog.ack_mu);
+	while (elog.acks_done < elog.acks_queued)
+		pthread_cond_wait(&elog.ack_cv, &elog.ack_mu);
+	pthread_mutex_unlock(&elog.ack_mu);
+}
 
 /* After the commit: acknowledge (ok) or forget that it was queued (rolled back). */
 static void after_commit(struct daemon *d, void *arg, bool ok)
 {
 	struct ack_arg *a = arg;
 	struct namemap_entry *e = namemap_get(&elog.names, a->name);
-	char rel[NAMEMAP_NAME_MAX + 16];
-	struct ras_err err;
 
+	(void)d;
 	if (!ok) {
 		if (e)
 			namemap_del(&elog.names, e);
 		free(a);
 		return;
 	}
-	snprintf(rel, sizeof(rel), "%s/acknowledge", a->name);
-	{
-		int rc = file_write_str_at(elog.dirfd, rel, "ack\n", &err);
-		if (rc == 0)
-			elog.src->acked++;
-		else if (rc != -ENOENT)
-			log_warn("source=elog id=%s event=ack_failed error=\"%s\"", a->name, err.msg);
-	}
 	if (e) {
 		e->state = ST_ACKED;
 		e->time_us = time_now_us();
 	}
+	/* Durable now: the acker writes it; while its queue is full, we do. */
+	if (elog.acker_on && bqueue_try_push(&elog.toack, a, NULL) == 0) {
+		elog.acks_queued++;
+		return;
+	}
+	if (ack_write(a->name))
+		__atomic_add_fetch(&elog.src->acked, 1, __ATOMIC_RELAXED);
 	free(a);
 }
 
-/* Read, decode and append one log. Returns 0, or a negative errno when the store
- * failed (stop offering). */
-static int ingest_one(struct daemon *d, const char *name)
-{
-	char rel[NAMEMAP_NAME_MAX + 8];
-	uint8_t *buf;
-	size_t len;
-	int trunc, rc;
-	bool is_new;
-	struct ras_err e;
-	struct namemap_entry *ne = namemap_get(&elog.names, name);
+/* ---- the loop thread: feeding the reader, appending what it decoded ------------------ */
 
-	snprintf(rel, sizeof(rel), "%s/raw", name);
-	rc = file_read_all_at(elog.dirfd, rel, ELOG_MAX_RAW, &buf, &len, &trunc, &e);
-	if (rc) {
-		if (ne)
-			namemap_del(&elog.names, ne); /* gone, or unreadable: the rescan retries */
-		if (rc != -ENOENT) {
+/* Forget a name (gone, unreadable or not stored): the rescan offers it again. */
+static void forget(const char *name)
+{
+	struct namemap_entry *ne = namemap_get(&elog.names, name);
+	if (ne)
+		namemap_del(&elog.names, ne);
+}
+
+/* Append one decoded log and free the item. Returns 0, or a negative errno when the
+ * store failed (stop offering). */
+static int ingest_item(struct daemon *d, struct elog_item *it)
+{
+	bool is_new;
+	int rc;
+
+	if (it->rc) {
+		forget(it->name); /* gone, or unreadable: the rescan retries */
+		if (it->rc != -ENOENT) {
 			elog.src->errors++;
-			log_warn("source=elog id=%s event=read_failed error=\"%s\"", name, e.msg);
+			log_warn("source=elog id=%s event=read_failed error=\"%s\"", it->name,
+				 it->err);
 		}
+		item_done(it);
 		return 0;
 	}
 	elog.src->seen++;
-	pel_event_from_bytes(&elog.pe, elog.scratch, buf, len, "elog");
-	/* The kernel's name for the log, so a record can be matched with its ack. */
-	if (elog.pe.ev.n_attrs < PEL_EVENT_MAX_ATTRS) {
-		struct ras_attr *at = &elog.pe.attrs[elog.pe.ev.n_attrs++];
-		at->name = "elog_id";
-		at->value = name;
-		elog.pe.ev.attrs = elog.pe.attrs;
-	}
 	struct ack_arg *a = malloc(sizeof(*a));
 	if (!a) {
-		free(buf);
-		if (ne)
-			namemap_del(&elog.names, ne);
+		forget(it->name);
+		item_done(it);
 		return 0;
 	}
-	strcpy(a->name, name);
-	rc = daemon_append(d, &elog.pe.ev, &is_new, after_commit, a);
-	free(buf);
+	strcpy(a->name, it->name);
+	rc = daemon_append(d, &it->pe.ev, &is_new, after_commit, a);
 	if (rc) {
 		/* Not stored: forget it so the rescan after recovery offers it again. */
 		free(a);
-		if (ne)
-			namemap_del(&elog.names, ne);
+		forget(it->name);
+		item_done(it);
 		return rc;
 	}
-	if (ne)
-		ne->state = ST_INFLIGHT;
+	/* its name stays ST_INFLIGHT (since it went to the reader) until after_commit */
 	if (is_new)
 		elog.src->stored++;
 	else
 		elog.src->dups++;
 	elog.src->last_us = time_now_us();
+	item_done(it);
 	return 0;
 }
 
-/* Process up to one batch of queued names; true when more remain. */
+/* Give queued names to the reader until its queue is full. */
+static void feed_reader(struct daemon *d)
+{
+	while (elog.qhead < elog.qtail && daemon_can_ingest(d)) {
+		const char *name = elog.queue[elog.qhead % elog.qcap];
+		struct namemap_entry *e = namemap_get(&elog.names, name);
+		if (!e || e->state != ST_QUEUED) {
+			elog.qhead++;
+			continue;
+		}
+		struct elog_item *it = item_new(name);
+		if (!it)
+			return; /* stays queued: the next round tries again */
+		if (elog.reader_on) {
+			if (bqueue_try_push(&elog.toread, it, NULL)) {
+				item_done(it);
+				return; /* full: the reader kicks us when it hands items back */
+			}
+		} else {
+			/* No reader thread: read here; the caller appends from `decoded`. */
+			reader_fill(it);
+			if (bqueue_try_push(&elog.decoded, it, NULL)) {
+				item_done(it); /* cannot happen: checked below */
+				return;
+			}
+		}
+		elog.qhead++;
+		elog.handed++;
+		e->state = ST_INFLIGHT;
+		if (!elog.reader_on && bqueue_len(&elog.decoded) == ELOG_DECODED_CAP)
+			return;
+	}
+}
+
+/* Records in flight that the group commit may wait for (batch.c). */
+static bool elog_busy(struct daemon *d, struct source *s)
+{
+	(void)d;
+	(void)s;
+	return elog.handed != elog.received || elog.qhead < elog.qtail;
+}
+
+/* Append what the reader decoded (up to a batch) and feed it more names. True when
+ * this round stopped with decoded logs left (the batch was full). While the daemon
+ * drains (d->flushing) it waits for the reader, so the drain stores everything. */
 static bool elog_poll(struct daemon *d, struct source *s)
 {
+	void *got[32];
+
 	(void)s;
-	while (elog.qhead < elog.qtail && daemon_can_ingest(d) && !daemon_batch_full(d)) {
-		char name[NAMEMAP_NAME_MAX];
-		strcpy(name, elog.queue[elog.qhead % elog.qcap]);
-		elog.qhead++;
-		struct namemap_entry *e = namemap_get(&elog.names, name);
-		if (!e || e->state != ST_QUEUED)
-			continue;
-		if (ingest_one(d, name))
-			break;
+	for (;;) {
+		feed_reader(d);
+		while (daemon_can_ingest(d) && !daemon_batch_full(d)) {
+			size_t room = (size_t)(d->cfg.batch_max - (int64_t)d->batch_n);
+			size_t n = bqueue_try_pop_many(&elog.decoded, got, room < 32 ? room : 32);
+			if (!n)
+				break;
+			elog.received += n;
+			for (size_t i = 0; i < n; i++) {
+				struct elog_item *it = got[i];
+				if (daemon_can_ingest(d)) {
+					ingest_item(d, it);
+				} else {
+					/* the store failed on an earlier one: offered again later
+					 */
+					forget(it->name);
+					item_done(it);
+				}
+			}
+			feed_reader(d);
+		}
+		if (!daemon_can_ingest(d))
+			return false;
+		if (daemon_batch_full(d))
+			return true;
+		if (!d->flushing || elog.handed == elog.received) {
+			if (elog.handed == elog.received && elog.qhead == elog.qtail)
+				items_release();
+			return false;
+		}
+		/* Draining: wait for the reader's next item (it is working on ours). */
+		if (bqueue_pop_many(&elog.decoded, got, 1) != 1)
+			return false;
+		elog.received++;
+		if (ingest_item(d, got[0]))
+			return false;
 	}
-	return elog.qhead < elog.qtail && daemon_can_ingest(d);
 }
 
 /* The safety net: compare the directory with what we know. */
@@ -214,17 +528,14 @@ static void rescan(struct daemon *d)
 		return;
 	elog.rescan_mark++;
 	while ((de = readdir(dir))) {
-		if (!valid_name(de->d_name))
-			continue;
-		e = namemap_get(&elog.names, de->d_name);
-		if (e)
-			e->mark = elog.rescan_mark;
-		enqueue(d, de->d_name);
-		e = namemap_get(&elog.names, de->d_name);
+		e = enqueue(d, de->d_name);
 		if (e)
 			e->mark = elog.rescan_mark;
 	}
 	closedir(dir);
+	/* Names left queued (the reader was full, or memory was short): a round soon. */
+	if (elog.qhead < elog.qtail)
+		daemon_kick(d);
 	/* Acked logs whose directory is gone: forget them. */
 	while ((e = namemap_next(&elog.names, &i)))
 		if (e->state == ST_ACKED && e->mark != elog.rescan_mark)
@@ -294,6 +605,73 @@ void elog_handle_uevent(struct daemon *d, const struct uevent *u)
 	enqueue(d, u->devpath + pl);
 }
 
+/* ---- life cycle -------------------------------------------------------------------- */
+
+static void start_threads(struct daemon *d)
+{
+	pthread_attr_t at;
+	sigset_t all, old;
+	int rc;
+
+	/* Signals stay with the loop thread (signalfd): the workers block them all. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	pthread_mutex_init(&elog.ack_mu, NULL);
+	pthread_cond_init(&elog.ack_cv, NULL);
+	pthread_attr_init(&at);
+	pthread_attr_setstacksize(&at, ELOG_THREAD_STACK);
+	rc = pthread_create(&elog.reader, &at, reader_main, d);
+	if (rc == 0) {
+		elog.reader_on = true;
+		pthread_setname_np(elog.reader, "elog-reader");
+		rc = pthread_create(&elog.acker, &at, acker_main, d);
+		if (rc == 0) {
+			elog.acker_on = true;
+			pthread_setname_np(elog.acker, "elog-acker");
+		}
+	}
+	pthread_attr_destroy(&at);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc)
+		log_warn("source=elog event=no_worker_thread error=\"%s\" fallback=loop_thread",
+			 strerror(rc));
+}
+
+/* Join the workers. The daemon drained first (daemon_stop, daemon_reload), so the
+ * queues are empty unless the store was failing: then what the reader holds is
+ * dropped here, never acknowledged, and offered again by the next start. */
+static void stop_threads(void)
+{
+	void *left[64];
+	size_t n;
+
+	bqueue_close(&elog.toread);
+	bqueue_close(&elog.decoded); /* a reader waiting to hand an item back gives up */
+	if (elog.reader_on)
+		pthread_join(elog.reader, NULL);
+	while ((n = bqueue_try_pop_many(&elog.toread, left, 64)) > 0)
+		for (size_t i = 0; i < n; i++)
+			item_free(left[i]);
+	while ((n = bqueue_try_pop_many(&elog.decoded, left, 64)) > 0)
+		for (size_t i = 0; i < n; i++)
+			item_free(left[i]);
+	bqueue_close(&elog.toack); /* the acker writes what is queued, then exits */
+	if (elog.acker_on)
+		pthread_join(elog.acker, NULL);
+	while ((n = bqueue_try_pop_many(&elog.toack, left, 64)) > 0)
+		for (size_t i = 0; i < n; i++) {
+			if (ack_write(((struct ack_arg *)left[i])->name))
+				elog.src->acked++;
+			free(left[i]);
+		}
+	elog.reader_on = elog.acker_on = false;
+	pthread_mutex_destroy(&elog.ack_mu);
+	pthread_cond_destroy(&elog.ack_cv);
+	bqueue_destroy(&elog.toread);
+	bqueue_destroy(&elog.decoded);
+	bqueue_destroy(&elog.toack);
+}
+
 static int elog_start(struct daemon *d, struct source *s)
 {
 	elog.src = s;
@@ -311,12 +689,17 @@ static int elog_start(struct daemon *d, struct source *s)
 	if (elog.dirfd < 0)
 		return -errno;
 	elog.scratch = malloc(sizeof(*elog.scratch));
-	if (!elog.scratch)
+	elog.rbuf = malloc(ELOG_MAX_RAW + 1);
+	/* Room for the acks of two batches; beyond that the loop writes them itself. */
+	size_t ack_cap = d->cfg.batch_max > 512 ? 2 * (size_t)d->cfg.batch_max : 1024;
+	if (!elog.scratch || !elog.rbuf || bqueue_init(&elog.toread, ELOG_TOREAD_CAP) ||
+	    bqueue_init(&elog.decoded, ELOG_DECODED_CAP) || bqueue_init(&elog.toack, ack_cap))
 		return -ENOMEM;
+	start_threads(d);
 	elog.ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-	if (elog.ino >= 0 &&
-	    inotify_add_watch(elog.ino, elog.dir,
-			      IN_CREATE | IN_MOVED_TO | IN_DELETE | IN_MOVED_FROM | IN_ONLYDIR) >= 0)
+	if (elog.ino >= 0 && inotify_add_watch(elog.ino, elog.dir,
+					       IN_CREATE | IN_MOVED_TO | IN_DELETE | IN_MOVED_FROM |
+						       IN_ONLYDIR) >= 0)
 		loop_add_fd(d->loop, elog.ino, EPOLLIN, on_inotify, d);
 	/* Kernel uevents only describe the real host: not under a simulated root. */
 	if (!strcmp(d->root, "/")) {
@@ -334,6 +717,7 @@ static int elog_start(struct daemon *d, struct source *s)
 
 static void elog_stop(struct daemon *d, struct source *s)
 {
+	stop_threads(); /* before the directory fd closes: the acker writes through it */
 	if (elog.ino >= 0) {
 		loop_del_fd(d->loop, elog.ino);
 		close(elog.ino);
@@ -347,6 +731,8 @@ static void elog_stop(struct daemon *d, struct source *s)
 	namemap_free(&elog.names);
 	free(elog.queue);
 	free(elog.scratch);
+	free(elog.rbuf);
+	items_release();
 	memset(&elog, 0, sizeof(elog));
 	s->running = false;
 }
@@ -362,6 +748,8 @@ static void elog_status(struct daemon *d, struct source *s, struct json_writer *
 	(void)d;
 	(void)s;
 	json_kuint(w, "queued", elog.qtail - elog.qhead);
+	json_kuint(w, "reading", elog.handed - elog.received);
+	json_kuint(w, "acks_pending", bqueue_len(&elog.toack));
 	json_kstr(w, "dir", elog.dir);
 }
 
@@ -373,4 +761,6 @@ const struct source_ops src_elog_ops = {
 	.poll = elog_poll,
 	.status = elog_status,
 	.rescan = elog_rescan,
+	.busy = elog_busy,
+	.drain = elog_drain,
 };
