@@ -15,6 +15,7 @@
  * all its threads) per elog: the number to compare when the machine is busy.
  * It reports; it never asserts.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -115,23 +116,56 @@ static void make_elog(const char *dir, const char *name, uint32_t entry, uint64_
 		close(fd);
 }
 
-/* CPU seconds (user + system) pid has used so far, or -1. */
-static double cpu_s(pid_t pid)
+/* CPU seconds (user + system) used so far by the process or thread whose stat file is
+ * path, or -1; its name in comm (may be NULL). */
+static double cpu_s_of(const char *path, char *comm, size_t n)
 {
-	char p[64], line[1024];
+	char line[1024];
 	unsigned long long ut, st;
-	snprintf(p, sizeof(p), "/proc/%d/stat", (int)pid);
-	FILE *f = fopen(p, "r");
+	FILE *f = fopen(path, "r");
 	if (!f)
 		return -1;
 	char *ok = fgets(line, sizeof(line), f);
 	fclose(f);
-	char *c = ok ? strrchr(line, ')') : NULL;
+	char *o = ok ? strchr(line, '(') : NULL, *c = ok ? strrchr(line, ')') : NULL;
 	/* after "pid (comm)": state is field 3, utime 14, stime 15 */
-	if (!c ||
+	if (!o || !c ||
 	    sscanf(c + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) != 2)
 		return -1;
+	if (comm)
+		snprintf(comm, n, "%.*s", (int)(c - o - 1), o + 1);
 	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
+static double cpu_s(pid_t pid)
+{
+	char p[64];
+	snprintf(p, sizeof(p), "/proc/%d/stat", (int)pid);
+	return cpu_s_of(p, NULL, 0);
+}
+
+/* "name 1.23 s, name 0.45 s" for every thread of pid that used CPU. */
+static void thread_cpu(pid_t pid, char *out, size_t n)
+{
+	char p[64], sp[128], comm[64];
+	struct dirent *de;
+	size_t len = 0;
+
+	out[0] = 0;
+	snprintf(p, sizeof(p), "/proc/%d/task", (int)pid);
+	DIR *d = opendir(p);
+	if (!d)
+		return;
+	while ((de = readdir(d)) && len + 80 < n) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(sp, sizeof(sp), "%s/%s/stat", p, de->d_name);
+		double s = cpu_s_of(sp, comm, sizeof(comm));
+		if (s > 0)
+			len += (size_t)snprintf(out + len, n - len, "%s%s %.2f s", len ? ", " : "",
+						comm, s);
+	}
+	closedir(d);
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -209,8 +243,12 @@ int main(void)
 		       "daemon start to last ack; %lld commits; daemon CPU %.2f s, %.1f us/elog)\n",
 		       storm, pass ? ", hook sleeping 10 s on every event" : "", rate[pass], dt,
 		       status_num("commits"), cpu, cpu * 1e6 / (double)storm);
-		if (!pass)
+		if (!pass) {
+			char threads[512];
+			thread_cpu(pid, threads, sizeof(threads));
+			printf("prd: daemon CPU by thread: %s\n", threads);
 			printf("prd: peak RSS during the storm: %ld kB\n", rss_kb(pid, "VmHWM:"));
+		}
 		stop_daemon(pid);
 		if (bench_rm_tree(elog) || mkdir_p(elog, 0755))
 			return 1;

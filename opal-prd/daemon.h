@@ -69,7 +69,7 @@ typedef void (*after_commit_fn)(struct daemon *d, void *arg, bool ok);
 #define DAEMON_RELEASE_US  (250ll * 1000)
 /* The longest a group commit waits for records a source has in flight (a storm: one
  * commit per up to batch_max records instead of one per loop iteration). */
-#define DAEMON_BATCH_WAIT_US (50ll * 1000)
+#define DAEMON_BATCH_WAIT_US (100ll * 1000)
 
 struct daemon {
 	struct opal_config cfg;

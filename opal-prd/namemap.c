@@ -47,19 +47,18 @@ static struct namemap_entry *probe(struct namemap *m, const char *name, bool for
 	return for_insert ? tomb : NULL;
 }
 
-static int grow(struct namemap *m)
+/* Rebuild into ncap slots (a power of two, > 2 * live). */
+static int rebuild(struct namemap *m, size_t ncap)
 {
-	size_t ncap = m->cap ? m->cap * 2 : 1024;
 	struct namemap_entry *old = m->slots;
 	size_t ocap = m->cap;
 
-	if (m->live * 4 < m->cap)
-		ncap = m->cap; /* mostly tombstones: rebuild at the same size */
-	m->slots = calloc(ncap, sizeof(*m->slots));
-	if (!m->slots) {
-		m->slots = old;
+	/* Cache-line aligned, so each 64-byte slot is one line. */
+	void *mem = NULL;
+	if (posix_memalign(&mem, 64, ncap * sizeof(*m->slots)))
 		return -1;
-	}
+	memset(mem, 0, ncap * sizeof(*m->slots));
+	m->slots = mem;
 	m->cap = ncap;
 	m->used = m->live = 0;
 	for (size_t i = 0; i < ocap; i++) {
@@ -72,6 +71,26 @@ static int grow(struct namemap *m)
 	}
 	free(old);
 	return 0;
+}
+
+static int grow(struct namemap *m)
+{
+	size_t ncap = m->cap ? m->cap * 2 : 1024;
+
+	if (m->live * 4 < m->cap)
+		ncap = m->cap; /* mostly tombstones: rebuild at the same size */
+	return rebuild(m, ncap);
+}
+
+void namemap_shrink(struct namemap *m)
+{
+	size_t ncap = 1024;
+
+	if (m->cap <= 1024 || m->live * 8 >= m->cap)
+		return;
+	while (ncap < m->live * 4)
+		ncap *= 2;
+	rebuild(m, ncap); /* on failure the old table stays */
 }
 
 struct namemap_entry *namemap_get(struct namemap *m, const char *name)

@@ -39,6 +39,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/inotify.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -62,6 +63,7 @@
 #define ELOG_TOREAD_CAP	  256
 #define ELOG_DECODED_CAP  256
 #define ELOG_THREAD_STACK (256u << 10)
+#define ELOG_WORKER_NICE  5
 
 enum { ST_QUEUED = 1, ST_INFLIGHT, ST_ACKED };
 
@@ -263,7 +265,8 @@ static void item_done(struct elog_item *it)
 	elog.n_free++;
 }
 
-/* Loop thread: the pipeline is empty; give the kept items back (idle footprint). */
+/* Loop thread: the pipeline is empty; give the kept items (and a name FIFO grown by a
+ * storm) back: the idle footprint. */
 static void items_release(void)
 {
 	while (elog.free_items) {
@@ -272,6 +275,22 @@ static void items_release(void)
 		free(it);
 	}
 	elog.n_free = 0;
+	if (elog.qhead == elog.qtail && elog.qcap > 1024) {
+		free(elog.queue);
+		elog.queue = NULL;
+		elog.qcap = elog.qhead = elog.qtail = 0;
+	}
+}
+
+/* The loop thread stores; it is the one that limits a storm. On two cores three busy
+ * threads would share them evenly, so the workers yield to it: they only fill queues
+ * the loop drains, and their backpressure paces them anyway. */
+static void worker_yield_to_loop(void)
+{
+	errno = 0;
+	int nice_now = getpriority(PRIO_PROCESS, (id_t)gettid());
+	if (errno == 0)
+		setpriority(PRIO_PROCESS, (id_t)gettid(), nice_now + ELOG_WORKER_NICE);
 }
 
 static void *reader_main(void *arg)
@@ -280,6 +299,7 @@ static void *reader_main(void *arg)
 	void *batch[16];
 	long n;
 
+	worker_yield_to_loop();
 	while ((n = bqueue_pop_many(&elog.toread, batch, 16)) > 0) {
 		for (long i = 0; i < n; i++) {
 			bool was_empty;
@@ -318,6 +338,7 @@ static void *acker_main(void *arg)
 	long n;
 
 	(void)arg;
+	worker_yield_to_loop();
 	while ((n = bqueue_pop_many(&elog.toack, batch, 64)) > 0) {
 		uint64_t ok = 0;
 		for (long i = 0; i < n; i++) {
@@ -540,6 +561,7 @@ static void rescan(struct daemon *d)
 	while ((e = namemap_next(&elog.names, &i)))
 		if (e->state == ST_ACKED && e->mark != elog.rescan_mark)
 			namemap_del(&elog.names, e);
+	namemap_shrink(&elog.names); /* after a storm: the idle footprint */
 }
 
 static void elog_rescan(struct daemon *d, struct source *s)

@@ -252,6 +252,36 @@ Test(namemap, put_get_delete_grow)
 	while (namemap_next(&m, &it))
 		n++;
 	cr_assert_eq(n, 2500);
+	/* put of a present name (past the tombstones on its probe path) finds it, never a
+	 * second copy; put of a deleted one adds it afresh */
+	for (int i = 0; i < 5000; i++) {
+		snprintf(name, sizeof(name), "0x%08x", i);
+		struct namemap_entry *e = namemap_put(&m, name);
+		cr_assert_not_null(e);
+		cr_assert_eq(e->state, i % 2 ? i : 0, "%s", name);
+	}
+	cr_assert_eq(m.live, 5000);
+	cr_assert_eq(sizeof(struct namemap_entry), 64);
+	cr_assert_eq((uintptr_t)m.slots % 64, 0);
+	/* after a storm: delete all but 10, shrink, the 10 are still there */
+	size_t big = m.cap;
+	namemap_shrink(&m);
+	cr_assert_eq(m.cap, big, "nothing to give back while full");
+	for (int i = 10; i < 5000; i++) {
+		snprintf(name, sizeof(name), "0x%08x", i);
+		namemap_del(&m, namemap_get(&m, name));
+	}
+	namemap_shrink(&m);
+	cr_assert_eq(m.cap, 1024);
+	cr_assert_eq(m.live, 10);
+	for (int i = 0; i < 5000; i++) {
+		snprintf(name, sizeof(name), "0x%08x", i);
+		struct namemap_entry *e = namemap_get(&m, name);
+		if (i < 10)
+			cr_assert(e && e->state == (i % 2 ? i : 0), "%s", name);
+		else
+			cr_assert_null(e, "%s", name);
+	}
 	char longname[80];
 	memset(longname, 'a', sizeof(longname) - 1);
 	longname[79] = 0;
