@@ -246,7 +246,8 @@ int main(void)
 		if (!pass) {
 			char threads[512];
 			thread_cpu(pid, threads, sizeof(threads));
-			printf("prd: daemon CPU by thread: %s\n", threads);
+			printf("prd: daemon CPU by thread: %s; %lld loop wake-ups\n", threads,
+			       status_num("wakeups"));
 			printf("prd: peak RSS during the storm: %ld kB\n", rss_kb(pid, "VmHWM:"));
 		}
 		stop_daemon(pid);

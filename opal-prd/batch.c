@@ -16,6 +16,9 @@
 #define BACKOFF_MIN_US (250ll * 1000)
 #define BACKOFF_MAX_US (30ll * 1000000)
 
+static int wait_actions(struct daemon *d, uint64_t seq);
+static void run_waiting_head(struct daemon *d, bool ok);
+
 struct source *daemon_add_source(struct daemon *d, const struct source_ops *ops)
 {
 	if (d->n_sources >= DAEMON_MAX_SOURCES)
@@ -58,6 +61,11 @@ static void store_failed(struct daemon *d, int rc, const char *msg)
 	d->in_batch = false;
 	d->batch_n = 0;
 	run_actions(d, false);
+	/* Committed batches: acknowledge what is durable; the rest may never be (a failed
+	 * flush is sticky), so it is not acknowledged and will be offered again. */
+	daemon_run_durable(d);
+	while (d->w_head < d->n_waiting)
+		run_waiting_head(d, false);
 	if (!d->last_err)
 		log_err("event=store_failed error=\"%s\" action=\"nothing acknowledged; retrying\"",
 			msg);
@@ -198,9 +206,11 @@ int daemon_commit(struct daemon *d)
 	struct ras_err e;
 	int rc;
 
+	uint64_t seq;
+
 	if (!d->in_batch)
 		return 0;
-	rc = store_commit(d->store, &e);
+	rc = store_commit_async(d->store, &seq, &e);
 	if (rc) {
 		store_failed(d, rc, e.msg);
 		return rc;
@@ -220,9 +230,94 @@ int daemon_commit(struct daemon *d)
 		d->last_err = 0;
 	}
 	d->backoff_us = 0;
-	/* Durable now: acknowledge, and let the outbox worker look for due deliveries. */
-	run_actions(d, true);
-	if (d->hooks.n || d->fwd.enabled)
-		outbox_kick(d);
+	/* Committed: the actions wait for durability (at once without pipelining). */
+	if (wait_actions(d, seq)) {
+		/* no memory for the list: wait here instead */
+		rc = store_wait_durable(d->store, seq, &e);
+		if (rc) {
+			store_failed(d, rc, e.msg);
+			return rc;
+		}
+		run_actions(d, true);
+		if (d->hooks.n || d->fwd.enabled)
+			outbox_kick(d);
+	}
+	daemon_run_durable(d);
 	return 0;
+}
+
+/* Move the batch's actions to the waiting list, tagged with its commit number. */
+static int wait_actions(struct daemon *d, uint64_t seq)
+{
+	size_t live = d->n_waiting - d->w_head;
+
+	if (!d->n_actions)
+		return 0;
+	if (d->w_head && d->n_waiting + d->n_actions > d->cap_waiting) {
+		memmove(d->waiting, d->waiting + d->w_head, live * sizeof(*d->waiting));
+		d->w_head = 0;
+		d->n_waiting = live;
+	}
+	if (d->n_waiting + d->n_actions > d->cap_waiting) {
+		size_t nc = d->cap_waiting ? d->cap_waiting : 256;
+		while (nc < d->n_waiting + d->n_actions)
+			nc *= 2;
+		struct waiting_action *nw = realloc(d->waiting, nc * sizeof(*nw));
+		if (!nw)
+			return -ENOMEM;
+		d->waiting = nw;
+		d->cap_waiting = nc;
+	}
+	for (size_t i = 0; i < d->n_actions; i++)
+		d->waiting[d->n_waiting++] =
+			(struct waiting_action){ d->actions[i].fn, d->actions[i].arg, seq };
+	d->n_actions = 0;
+	return 0;
+}
+
+/* Pop the oldest waiting action and run it (one at a time: an action may commit,
+ * which appends to the list). */
+static void run_waiting_head(struct daemon *d, bool ok)
+{
+	struct waiting_action w = d->waiting[d->w_head++];
+	if (w.fn)
+		w.fn(d, w.arg, ok);
+	if (d->w_head == d->n_waiting)
+		d->w_head = d->n_waiting = 0;
+}
+
+void daemon_run_durable(struct daemon *d)
+{
+	uint64_t durable;
+	bool ran = false;
+
+	if (d->w_head == d->n_waiting)
+		return;
+	durable = store_durable(d->store);
+	while (d->w_head < d->n_waiting && d->waiting[d->w_head].seq <= durable) {
+		run_waiting_head(d, true);
+		ran = true;
+	}
+	/* Durable now: let the outbox worker look for due deliveries. */
+	if (ran && (d->hooks.n || d->fwd.enabled))
+		outbox_kick(d);
+}
+
+void daemon_wait_durable(struct daemon *d)
+{
+	struct ras_err e;
+
+	if (d->w_head == d->n_waiting)
+		return;
+	int rc = store_wait_durable(d->store, d->waiting[d->n_waiting - 1].seq, &e);
+	if (rc)
+		store_failed(d, rc, e.msg); /* a failed flush: the waiting ones are told */
+	else
+		daemon_run_durable(d);
+}
+
+bool daemon_durable_backlog(const struct daemon *d)
+{
+	int64_t max = d->cfg.batch_max > 0 ? d->cfg.batch_max : 4096;
+	return (int64_t)(d->n_waiting - d->w_head) >= 4 * max;
 }

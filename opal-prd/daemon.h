@@ -91,6 +91,15 @@ struct daemon {
 		void *arg;
 	} * actions;
 	size_t n_actions, cap_actions;
+	/* committed batches not yet durable (store_async_start): their actions, in commit
+	 * order, run when store_durable() reaches seq; [w_head, n_waiting) are live */
+	struct waiting_action {
+		after_commit_fn fn;
+		void *arg;
+		uint64_t seq;
+	} * waiting;
+	size_t w_head, n_waiting, cap_waiting;
+	bool durable_blocked; /* work_round skipped the sources: too much not yet durable */
 
 	/* store failure and backoff */
 	bool paused;
@@ -136,8 +145,18 @@ int daemon_append(struct daemon *d, struct ras_event *ev, bool *is_new, after_co
 		  void *arg);
 /* Record progress in the batch without an event (e.g. a source cursor). */
 int daemon_cursor(struct daemon *d, const char *name, const char *value);
-/* Commit the current batch (no-op without one). Returns 0 or negative errno. */
+/* Commit the current batch (no-op without one). Returns 0 or negative errno. The
+ * batch's after-commit actions run once it is durable: at once with synchronous
+ * commits; with pipelined durability (the store's flush thread, store_async_start)
+ * when the store says so (daemon_run_durable, from the loop). A store failure tells
+ * the actions still waiting that they failed (nothing acknowledged; offered again). */
 int daemon_commit(struct daemon *d);
+/* Run the actions of every batch that is durable now. */
+void daemon_run_durable(struct daemon *d);
+/* Wait until every committed batch is durable and run its actions. */
+void daemon_wait_durable(struct daemon *d);
+/* Too many committed records wait for durability: stop taking new ones. */
+bool daemon_durable_backlog(const struct daemon *d);
 /* The loop's group commit: commit now, unless the batch has room, a source has records
  * in flight (source_ops.busy) and the batch is younger than DAEMON_BATCH_WAIT_US; then
  * a timer commits it at the latest by then. Returns 0 or negative errno. */

@@ -301,17 +301,21 @@ static void *reader_main(void *arg)
 
 	worker_yield_to_loop();
 	while ((n = bqueue_pop_many(&elog.toread, batch, 16)) > 0) {
+		/* Read the group, then hand it back with one kick at most: the loop wakes
+		 * once per group, not once per log (one log at idle is a group of one). */
+		bool kick = false;
+		for (long i = 0; i < n; i++)
+			reader_fill(batch[i]);
 		for (long i = 0; i < n; i++) {
 			bool was_empty;
-			struct elog_item *it = batch[i];
-			reader_fill(it);
-			if (bqueue_push(&elog.decoded, it, &was_empty)) {
-				item_free(it); /* stopping: never stored, never acked */
+			if (bqueue_push(&elog.decoded, batch[i], &was_empty)) {
+				item_free(batch[i]); /* stopping: never stored, never acked */
 				continue;
 			}
-			if (was_empty)
-				daemon_kick(d);
+			kick |= was_empty;
 		}
+		if (kick)
+			daemon_kick(d);
 	}
 	return NULL;
 }

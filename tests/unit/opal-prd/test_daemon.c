@@ -6,6 +6,7 @@
  */
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <semaphore.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 #include "common/timeutil.h"
 #include "common/uevent.h"
 #include "errlog/pel_encode.h"
+#include "errlog/store_internal.h" /* store_sync_test_hook */
 #include "errlog/store_query.h"
 #include "opal-prd/daemon.h"
 #include "opal-prd/namemap.h"
@@ -206,6 +208,68 @@ Test(daemon, reoffered_log_is_acked_again_not_stored_twice)
 	cr_assert_eq(d.sources[0].dups, 1);
 	ack_text("0x50000031", ack, sizeof(ack));
 	cr_assert_str_eq(ack, "ack", "and acknowledged again");
+}
+
+/* Pipelined durability (store_async_start): the commit returns before the WAL is
+ * flushed; the acknowledgement waits for the flush. */
+static sem_t flush_gate;
+static int gated_flush(void)
+{
+	sem_wait(&flush_gate);
+	return 0;
+}
+
+static int failed_flush(void)
+{
+	return -EIO;
+}
+
+Test(daemon, ack_waits_for_the_flush)
+{
+	char ack[32];
+	struct ras_err e;
+
+	cr_assert_eq(store_async_start(d.store, &e), 0, "%s", e.msg);
+	cr_assert_eq(sem_init(&flush_gate, 0, 0), 0);
+	store_sync_test_hook(d.store, gated_flush);
+	make_elog("0x50000040", 0x50000040);
+	d.sources[0].ops->resume(&d, &d.sources[0]);
+	/* one work round by hand: the source waits for its reader, then the commit */
+	d.flushing = true;
+	d.sources[0].ops->poll(&d, &d.sources[0]);
+	d.flushing = false;
+	cr_assert_eq(daemon_commit(&d), 0);
+	cr_assert_eq(count_events(), 1, "committed");
+	cr_assert_eq(d.n_waiting - d.w_head, 1, "its ack waits for the flush");
+	daemon_run_durable(&d);
+	d.sources[0].ops->drain(&d, &d.sources[0]);
+	ack_text("0x50000040", ack, sizeof(ack));
+	cr_assert_str_eq(ack, "", "not acknowledged before the WAL is flushed");
+	sem_post(&flush_gate);
+	daemon_wait_durable(&d);
+	d.sources[0].ops->drain(&d, &d.sources[0]);
+	ack_text("0x50000040", ack, sizeof(ack));
+	cr_assert_str_eq(ack, "ack", "acknowledged once durable");
+	cr_assert_eq(d.n_waiting, 0);
+	cr_assert_not(d.paused);
+	store_sync_test_hook(d.store, NULL);
+}
+
+Test(daemon, failed_flush_acks_nothing)
+{
+	char ack[32];
+	struct ras_err e;
+
+	cr_assert_eq(store_async_start(d.store, &e), 0, "%s", e.msg);
+	store_sync_test_hook(d.store, failed_flush);
+	make_elog("0x50000050", 0x50000050);
+	d.sources[0].ops->resume(&d, &d.sources[0]);
+	daemon_flush(&d);
+	cr_assert(d.paused, "a failed flush pauses ingest like a failed commit");
+	cr_assert_eq(d.n_waiting, 0, "the waiting ack was told it failed");
+	ack_text("0x50000050", ack, sizeof(ack));
+	cr_assert_str_eq(ack, "", "nothing acknowledged");
+	cr_assert_eq(d.sources[0].acked, 0);
 }
 
 Test(uevent, parse_rejects_malformed)
