@@ -13,7 +13,9 @@ int bqueue_init(struct bqueue *q, size_t cap)
 	memset(q, 0, sizeof(*q));
 	if (!cap)
 		return -EINVAL;
-	q->ring = calloc(cap, sizeof(*q->ring));
+	/* malloc, not calloc: a slot is written before it is read, and untouched pages
+	 * of a large ring cost no memory until a storm fills it */
+	q->ring = malloc(cap * sizeof(*q->ring));
 	if (!q->ring)
 		return -ENOMEM;
 	q->cap = cap;
