@@ -230,7 +230,10 @@ int daemon_commit(struct daemon *d)
 		d->last_err = 0;
 	}
 	d->backoff_us = 0;
-	/* Committed: the actions wait for durability (at once without pipelining). */
+	/* Committed: the actions and the outbox wait for durability (at once without
+	 * pipelining). */
+	if (d->hooks.n || d->fwd.enabled)
+		d->outbox_seq = seq;
 	if (wait_actions(d, seq)) {
 		/* no memory for the list: wait here instead */
 		rc = store_wait_durable(d->store, seq, &e);
@@ -289,18 +292,17 @@ static void run_waiting_head(struct daemon *d, bool ok)
 void daemon_run_durable(struct daemon *d)
 {
 	uint64_t durable;
-	bool ran = false;
 
-	if (d->w_head == d->n_waiting)
+	if (d->w_head == d->n_waiting && !d->outbox_seq)
 		return;
 	durable = store_durable(d->store);
-	while (d->w_head < d->n_waiting && d->waiting[d->w_head].seq <= durable) {
+	while (d->w_head < d->n_waiting && d->waiting[d->w_head].seq <= durable)
 		run_waiting_head(d, true);
-		ran = true;
-	}
-	/* Durable now: let the outbox worker look for due deliveries. */
-	if (ran && (d->hooks.n || d->fwd.enabled))
+	/* Its outbox rows are durable now: the workers may deliver them. */
+	if (d->outbox_seq && d->outbox_seq <= durable) {
+		d->outbox_seq = 0;
 		outbox_kick(d);
+	}
 }
 
 void daemon_wait_durable(struct daemon *d)

@@ -100,6 +100,7 @@ struct daemon {
 	} * waiting;
 	size_t w_head, n_waiting, cap_waiting;
 	bool durable_blocked; /* work_round skipped the sources: too much not yet durable */
+	uint64_t outbox_seq;  /* the last commit with outbox rows, not yet durable (or 0) */
 
 	/* store failure and backoff */
 	bool paused;

@@ -451,7 +451,8 @@ static bool parse_dir_id(const char *name, uint32_t *id)
 	return true;
 }
 
-/* True when dir/acknowledge no longer holds the kernel's text (someone wrote to it). */
+/* True when dir/acknowledge no longer holds the kernel's text (someone wrote to it).
+ * One read: the file is a few bytes, and anything longer than the text is a write. */
 static bool ack_written(const char *dirpath)
 {
 	char path[4096], buf[64];
@@ -463,38 +464,57 @@ static bool ack_written(const char *dirpath)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return false;
-	n = read_full(fd, buf, sizeof(buf));
+	do
+		n = read(fd, buf, sizeof(buf));
+	while (n < 0 && errno == EINTR);
 	close(fd);
 	return n != (ssize_t)strlen(ACK_TEXT) || memcmp(buf, ACK_TEXT, strlen(ACK_TEXT)) != 0;
 }
 
+/* `run` keeps ROOT/.sim/elog/acked.log open (O_APPEND, so a concurrent `reboot`
+ * appending to it interleaves whole lines); other commands open it per line. */
+static int run_acked_fd = -1;
+
 static void acked_append(const char *root, uint32_t id)
 {
 	char path[4096], line[32];
-	int fd;
+	int fd = run_acked_fd;
 
-	root_path(path, sizeof(path), root, ".sim/elog/acked.log");
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return;
+	if (fd < 0) {
+		root_path(path, sizeof(path), root, ".sim/elog/acked.log");
+		fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+		if (fd < 0)
+			return;
+	}
 	snprintf(line, sizeof(line), "0x%x\n", id);
 	(void)write_full(fd, line, strlen(line));
-	close(fd);
+	if (fd != run_acked_fd)
+		close(fd);
 }
 
-/* Remove the log directory; true when this call removed it (the ack "won"). */
+/* Remove the log directory; true when this call removed it (the ack "won"). The files
+ * inject makes are unlinked by name; anything else in the directory (a test may add a
+ * file) is found by the full sweep. rmdir() succeeding is what "won" means. */
 static bool ack_dir(const char *root, const char *name, uint32_t *id)
 {
-	char path[4096];
+	static const char *const files[] = { "acknowledge", "raw", "id", "type" };
+	char path[4096], file[4200];
 
 	if (!parse_dir_id(name, id))
 		return false;
 	root_path(path, sizeof(path), root, ELOG_DIR "/%s", name);
-	if (access(path, F_OK) < 0)
-		return false;
-	remove_dir_files(path);
-	if (access(path, F_OK) == 0)
-		return false;
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(file, sizeof(file), "%s/%s", path, files[i]);
+		if (unlink(file) < 0 && errno == ENOENT && i == 0)
+			return false; /* gone already: another ack (or reboot) removed it */
+	}
+	if (rmdir(path) < 0) {
+		if (errno != ENOTEMPTY && errno != EEXIST)
+			return false;
+		remove_dir_files(path);
+		if (access(path, F_OK) == 0)
+			return false;
+	}
 	acked_append(root, *id);
 	return true;
 }
@@ -534,6 +554,10 @@ static void elog_on_new_dir(struct sim_run *r, const char *reldir, void *arg)
 
 static int elog_run_start(struct sim_run *r, const char *root, struct ras_err *e)
 {
+	char path[4096];
+
+	root_path(path, sizeof(path), root, ".sim/elog/acked.log");
+	run_acked_fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
 	int rc = sim_run_watch_dir_ex(r, ELOG_DIR, elog_on_write, elog_on_new_dir, NULL);
 
 	if (rc)
