@@ -39,7 +39,6 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/inotify.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -63,7 +62,6 @@
 #define ELOG_TOREAD_CAP	  256
 #define ELOG_DECODED_CAP  256
 #define ELOG_THREAD_STACK (256u << 10)
-#define ELOG_WORKER_NICE  5
 
 enum { ST_QUEUED = 1, ST_INFLIGHT, ST_ACKED };
 
@@ -110,6 +108,7 @@ struct elog_src {
 	uint64_t handed, received; /* items given to the reader / taken back (loop only) */
 	struct elog_item *free_items; /* consumed, for reuse (loop only; freed when idle) */
 	size_t n_free;
+	bool noatime; /* reader: O_NOATIME still allowed */
 	/* reader-only scratch */
 	struct pel *scratch;
 	uint8_t *rbuf;
@@ -171,7 +170,12 @@ static int read_raw(struct elog_item *it)
 	int fd;
 
 	snprintf(rel, sizeof(rel), "%s/raw", it->name);
-	fd = openat(elog.dirfd, rel, O_RDONLY | O_CLOEXEC);
+	/* O_NOATIME: reading a log need not dirty its inode (root may; else plain) */
+	fd = openat(elog.dirfd, rel, O_RDONLY | O_CLOEXEC | (elog.noatime ? O_NOATIME : 0));
+	if (fd < 0 && errno == EPERM && elog.noatime) {
+		elog.noatime = false;
+		fd = openat(elog.dirfd, rel, O_RDONLY | O_CLOEXEC);
+	}
 	if (fd < 0) {
 		int rc = -errno;
 		snprintf(it->err, sizeof(it->err), "%s: %s", rel, strerror(errno));
@@ -282,24 +286,12 @@ static void items_release(void)
 	}
 }
 
-/* The loop thread stores; it is the one that limits a storm. On two cores three busy
- * threads would share them evenly, so the workers yield to it: they only fill queues
- * the loop drains, and their backpressure paces them anyway. */
-static void worker_yield_to_loop(void)
-{
-	errno = 0;
-	int nice_now = getpriority(PRIO_PROCESS, (id_t)gettid());
-	if (errno == 0)
-		setpriority(PRIO_PROCESS, (id_t)gettid(), nice_now + ELOG_WORKER_NICE);
-}
-
 static void *reader_main(void *arg)
 {
 	struct daemon *d = arg;
 	void *batch[16];
 	long n;
 
-	worker_yield_to_loop();
 	while ((n = bqueue_pop_many(&elog.toread, batch, 16)) > 0) {
 		/* Read the group, then hand it back with one kick at most: the loop wakes
 		 * once per group, not once per log (one log at idle is a group of one). */
@@ -342,7 +334,6 @@ static void *acker_main(void *arg)
 	long n;
 
 	(void)arg;
-	worker_yield_to_loop();
 	while ((n = bqueue_pop_many(&elog.toack, batch, 64)) > 0) {
 		uint64_t ok = 0;
 		for (long i = 0; i < n; i++) {
@@ -721,6 +712,7 @@ static int elog_start(struct daemon *d, struct source *s)
 	if (!elog.scratch || !elog.rbuf || bqueue_init(&elog.toread, ELOG_TOREAD_CAP) ||
 	    bqueue_init(&elog.decoded, ELOG_DECODED_CAP) || bqueue_init(&elog.toack, ack_cap))
 		return -ENOMEM;
+	elog.noatime = true;
 	start_threads(d);
 	elog.ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (elog.ino >= 0 && inotify_add_watch(elog.ino, elog.dir,
