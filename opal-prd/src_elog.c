@@ -62,6 +62,7 @@
 #define ELOG_TOREAD_CAP	  256
 #define ELOG_DECODED_CAP  256
 #define ELOG_THREAD_STACK (256u << 10)
+#define ELOG_SCAN_STEP	  2048
 
 enum { ST_QUEUED = 1, ST_INFLIGHT, ST_ACKED };
 
@@ -96,6 +97,7 @@ struct elog_src {
 	char (*queue)[NAMEMAP_NAME_MAX];
 	size_t qhead, qtail, qcap;
 	uint32_t rescan_mark;
+	DIR *scan; /* a rescan in progress (rescan_step) */
 
 	/* the worker threads (see the top of the file) */
 	struct bqueue toread, decoded, toack;
@@ -115,6 +117,8 @@ struct elog_src {
 };
 
 static struct elog_src elog;
+
+static bool rescan_step(struct daemon *d);
 
 static bool valid_name(const char *n)
 {
@@ -482,7 +486,7 @@ static bool elog_busy(struct daemon *d, struct source *s)
 {
 	(void)d;
 	(void)s;
-	return elog.handed != elog.received || elog.qhead < elog.qtail;
+	return elog.handed != elog.received || elog.qhead < elog.qtail || elog.scan;
 }
 
 /* Append what the reader decoded (up to a batch) and feed it more names. True when
@@ -493,6 +497,10 @@ static bool elog_poll(struct daemon *d, struct source *s)
 	void *got[32];
 
 	(void)s;
+	/* A scan in progress: its next names (all of them when draining). */
+	if (elog.scan && daemon_can_ingest(d))
+		while (rescan_step(d) && d->flushing)
+			;
 	for (;;) {
 		feed_reader(d);
 		while (daemon_can_ingest(d) && !daemon_batch_full(d)) {
@@ -532,23 +540,29 @@ static bool elog_poll(struct daemon *d, struct source *s)
 	}
 }
 
-/* The safety net: compare the directory with what we know. */
-static void rescan(struct daemon *d)
+/* The safety net: compare the directory with what we know. A scan reads at most
+ * ELOG_SCAN_STEP names per loop round (elog_poll takes the next step), so the reader
+ * starts on the first names while a large directory is still being listed. Returns
+ * true while the scan goes on. */
+static bool rescan_step(struct daemon *d)
 {
-	DIR *dir = opendir(elog.dir);
-	struct dirent *de;
-	size_t i = 0;
+	struct dirent *de = NULL;
+	size_t i = 0, n = 0;
 	struct namemap_entry *e;
 
-	if (!dir)
-		return;
-	elog.rescan_mark++;
-	while ((de = readdir(dir))) {
+	if (!elog.scan)
+		return false;
+	while (n++ < ELOG_SCAN_STEP && (de = readdir(elog.scan))) {
 		e = enqueue(d, de->d_name);
 		if (e)
 			e->mark = elog.rescan_mark;
 	}
-	closedir(dir);
+	if (de) {
+		daemon_kick(d); /* the next step in the next round */
+		return true;
+	}
+	closedir(elog.scan);
+	elog.scan = NULL;
 	/* Names left queued (the reader was full, or memory was short): a round soon. */
 	if (elog.qhead < elog.qtail)
 		daemon_kick(d);
@@ -557,6 +571,19 @@ static void rescan(struct daemon *d)
 		if (e->state == ST_ACKED && e->mark != elog.rescan_mark)
 			namemap_del(&elog.names, e);
 	namemap_shrink(&elog.names); /* after a storm: the idle footprint */
+	return false;
+}
+
+/* Start a scan (one in progress just goes on) and take its first step. */
+static void rescan(struct daemon *d)
+{
+	if (!elog.scan) {
+		elog.scan = opendir(elog.dir);
+		if (!elog.scan)
+			return;
+		elog.rescan_mark++;
+	}
+	rescan_step(d);
 }
 
 static void elog_rescan(struct daemon *d, struct source *s)
@@ -736,6 +763,8 @@ static int elog_start(struct daemon *d, struct source *s)
 static void elog_stop(struct daemon *d, struct source *s)
 {
 	stop_threads(); /* before the directory fd closes: the acker writes through it */
+	if (elog.scan)
+		closedir(elog.scan);
 	if (elog.ino >= 0) {
 		loop_del_fd(d->loop, elog.ino);
 		close(elog.ino);
