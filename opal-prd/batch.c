@@ -246,6 +246,8 @@ int daemon_commit(struct daemon *d)
 			outbox_kick(d);
 	}
 	daemon_run_durable(d);
+	if (d->w_head < d->n_waiting || d->outbox_seq)
+		daemon_watch_durable(d, true);
 	return 0;
 }
 
@@ -293,8 +295,10 @@ void daemon_run_durable(struct daemon *d)
 {
 	uint64_t durable;
 
-	if (d->w_head == d->n_waiting && !d->outbox_seq)
+	if (d->w_head == d->n_waiting && !d->outbox_seq) {
+		daemon_watch_durable(d, false);
 		return;
+	}
 	durable = store_durable(d->store);
 	while (d->w_head < d->n_waiting && d->waiting[d->w_head].seq <= durable)
 		run_waiting_head(d, true);
@@ -303,6 +307,8 @@ void daemon_run_durable(struct daemon *d)
 		d->outbox_seq = 0;
 		outbox_kick(d);
 	}
+	if (d->w_head == d->n_waiting && !d->outbox_seq)
+		daemon_watch_durable(d, false);
 }
 
 void daemon_wait_durable(struct daemon *d)

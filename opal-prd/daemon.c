@@ -107,6 +107,24 @@ static void on_durable(struct loop *l, int fd, uint32_t events, void *arg)
 	}
 }
 
+void daemon_watch_durable(struct daemon *d, bool on)
+{
+	int fd = store_durable_fd(d->store);
+
+	if (fd < 0 || on == d->durable_watched)
+		return;
+	if (on) {
+		if (loop_add_fd(d->loop, fd, EPOLLIN, on_durable, d)) {
+			/* cannot watch it: wait here (rare: the loop's table is full) */
+			daemon_wait_durable(d);
+			return;
+		}
+	} else {
+		loop_del_fd(d->loop, fd);
+	}
+	d->durable_watched = on;
+}
+
 /* A held group commit is due (daemon_group_commit). */
 static void on_commit_due(struct loop *l, void *arg)
 {
@@ -217,16 +235,9 @@ int daemon_start(struct daemon *d)
 	 * builds the next batch; acknowledgements wait for it (batch.c). */
 	{
 		struct ras_err e;
-		if (store_async_start(d->store, &e) == 0)
-			rc = loop_add_fd(d->loop, store_durable_fd(d->store), EPOLLIN, on_durable,
-					 d);
-		else
-			rc = 1;
-		if (rc) {
-			store_async_stop(d->store);
+		if (store_async_start(d->store, &e))
 			log_warn("event=no_pipelined_commits error=\"%s\" fallback=synchronous",
-				 rc == 1 ? e.msg : strerror(-rc));
-		}
+				 e.msg);
 	}
 	d->release_timer = loop_timer_add(d->loop, DAEMON_RELEASE_US, 0, on_release, d);
 	d->rescan_timer =
@@ -251,8 +262,7 @@ void daemon_stop(struct daemon *d)
 	stop_sources(d);
 	outbox_stop(d);
 	control_stop(d);
-	if (store_durable_fd(d->store) >= 0)
-		loop_del_fd(d->loop, store_durable_fd(d->store));
+	daemon_watch_durable(d, false);
 	if (d->work_fd >= 0)
 		close(d->work_fd);
 }

@@ -100,7 +100,8 @@ struct daemon {
 	} * waiting;
 	size_t w_head, n_waiting, cap_waiting;
 	bool durable_blocked; /* work_round skipped the sources: too much not yet durable */
-	uint64_t outbox_seq;  /* the last commit with outbox rows, not yet durable (or 0) */
+	uint64_t outbox_seq; /* the last commit with outbox rows, not yet durable (or 0) */
+	bool durable_watched; /* the store's durable fd is in the loop (only while waiting) */
 
 	/* store failure and backoff */
 	bool paused;
@@ -156,6 +157,9 @@ int daemon_commit(struct daemon *d);
 void daemon_run_durable(struct daemon *d);
 /* Wait until every committed batch is durable and run its actions. */
 void daemon_wait_durable(struct daemon *d);
+/* Watch the store's durable fd in the loop (on) or not: only while something waits
+ * for durability, so an idle daemon is not woken by commits made elsewhere (VPD). */
+void daemon_watch_durable(struct daemon *d, bool on);
 /* Too many committed records wait for durability: stop taking new ones. */
 bool daemon_durable_backlog(const struct daemon *d);
 /* The loop's group commit: commit now, unless the batch has room, a source has records

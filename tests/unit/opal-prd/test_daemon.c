@@ -241,6 +241,7 @@ Test(daemon, ack_waits_for_the_flush)
 	cr_assert_eq(daemon_commit(&d), 0);
 	cr_assert_eq(count_events(), 1, "committed");
 	cr_assert_eq(d.n_waiting - d.w_head, 1, "its ack waits for the flush");
+	cr_assert(d.durable_watched, "the loop watches the store's durable fd meanwhile");
 	daemon_run_durable(&d);
 	d.sources[0].ops->drain(&d, &d.sources[0]);
 	ack_text("0x50000040", ack, sizeof(ack));
@@ -252,6 +253,7 @@ Test(daemon, ack_waits_for_the_flush)
 	cr_assert_str_eq(ack, "ack", "acknowledged once durable");
 	cr_assert_eq(d.n_waiting, 0);
 	cr_assert_not(d.paused);
+	cr_assert_not(d.durable_watched, "and no longer once nothing waits (idle wake-ups)");
 	store_sync_test_hook(d.store, NULL);
 }
 
