@@ -185,6 +185,22 @@ static int read_raw(struct elog_item *it)
 		snprintf(it->err, sizeof(it->err), "%s: %s", rel, strerror(errno));
 		return rc;
 	}
+	/* First into the item itself: asking for less than a page, a short read is the
+	 * end on sysfs too, so the usual log needs no copy. */
+	ssize_t r0;
+	do
+		r0 = read(fd, it->inline_raw, ELOG_INLINE_RAW);
+	while (r0 < 0 && errno == EINTR);
+	if (r0 >= 0 && (size_t)r0 < ELOG_INLINE_RAW) {
+		close(fd);
+		it->raw = it->inline_raw;
+		it->len = (size_t)r0;
+		return 0;
+	}
+	if (r0 > 0) {
+		memcpy(elog.rbuf, it->inline_raw, (size_t)r0);
+		got = (size_t)r0;
+	}
 	while (got < cap) {
 		ssize_t r = read(fd, elog.rbuf + got, cap - got);
 		if (r < 0 && errno == EINTR)
