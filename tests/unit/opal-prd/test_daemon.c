@@ -210,6 +210,42 @@ Test(daemon, reoffered_log_is_acked_again_not_stored_twice)
 	cr_assert_str_eq(ack, "ack", "and acknowledged again");
 }
 
+/* A log larger than the reader's first 2 KiB read and than a page is read whole: bytes
+ * that are not a PEL are stored as they are (undecodable), so the stored blob must be
+ * the whole file, byte for byte. */
+Test(daemon, large_log_read_whole)
+{
+	enum { LEN = 9001 };
+	static uint8_t buf[LEN];
+	char p[512], ack[32];
+	struct event_filter f;
+	struct store_query *q;
+	struct stored_event r;
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+
+	for (size_t i = 0; i < LEN; i++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		buf[i] = (uint8_t)x;
+	}
+	buf[0] = 'X'; /* not "PH" nor an eSEL header */
+	root_path(p, sizeof(p), root, "sys/firmware/opal/elog/0x50000060");
+	cr_assert_eq(mkdir_p(p, 0755), 0);
+	root_path(p, sizeof(p), root, "sys/firmware/opal/elog/0x50000060/raw");
+	cr_assert_eq(file_write_atomic(p, buf, LEN, 0644, NULL), 0);
+	root_path(p, sizeof(p), root, "sys/firmware/opal/elog/0x50000060/acknowledge");
+	cr_assert_eq(file_write_atomic(p, "", 0, 0644, NULL), 0);
+	d.sources[0].ops->resume(&d, &d.sources[0]);
+	daemon_flush(&d);
+	event_filter_init(&f);
+	cr_assert_eq(store_query_begin(d.store, &f, &q, NULL), 0);
+	cr_assert_eq(store_query_next(q, &r, NULL), 1);
+	cr_assert_eq(r.raw_len, LEN, "stored %zu of %d bytes", r.raw_len, LEN);
+	cr_assert_eq(memcmp(r.raw, buf, LEN), 0, "stored bytes differ");
+	store_query_end(q);
+	ack_text("0x50000060", ack, sizeof(ack));
+	cr_assert_str_eq(ack, "ack");
+}
+
 /* Pipelined durability (store_async_start): the commit returns before the WAL is
  * flushed; the acknowledgement waits for the flush. */
 static sem_t flush_gate;
