@@ -203,6 +203,9 @@ int store_async_start(struct store *s, struct ras_err *e)
 		goto fail;
 	}
 	sqlite3_busy_timeout(y->ckpt_db, 0);
+	/* It runs checkpoints only: no statements, so no lookaside (~120 KiB that an idle
+	 * daemon would otherwise keep resident). */
+	sqlite3_db_config(y->ckpt_db, SQLITE_DBCONFIG_LOOKASIDE, NULL, 0, 0);
 	/* The WAL exists once the writer has read the schema (store_open). */
 	rc = wal_reopen(y);
 	if (rc) {
