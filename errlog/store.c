@@ -1,8 +1,9 @@
 /*
  * store.c - opening, migrating and writing the error-log database (see store.h).
  *
- * Invariants: a batch is one IMMEDIATE transaction and its COMMIT is durable
- * (WAL + synchronous=FULL) before store_commit() returns 0; every record is inserted
+ * Invariants: a batch is one IMMEDIATE transaction and its COMMIT is durable before
+ * store_commit() returns 0 (WAL + synchronous=FULL, or in async mode synchronous=NORMAL
+ * plus the flush thread's fdatasync: store_sync.c); every record is inserted
  * with ON CONFLICT(dedupe_key) DO NOTHING, so a re-offered record changes nothing;
  * the events_rollup counts of a batch's new events are written just before its COMMIT;
  * statements are prepared once per connection. The WAL and shm files are kept

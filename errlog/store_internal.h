@@ -11,19 +11,20 @@
 
 extern const char *const store_migrations[];
 
-/* The day number of a time in microseconds, rounded down (also for times before 1970),
- * as an SQL expression: the day key of the events_rollup table. */
-#define STORE_DAY_US "86400000000"
+extern const int store_schema_version;
+
+/* A day in microseconds, as a number and as SQL text. The day number of a time is
+ * rounded down (also for times before 1970): store_day_of() in C, STORE_DAY_SQL() in
+ * SQL; it keys events_rollup and event_terms. */
+#define STORE_DAY_USEC 86400000000ll
+#define STORE_DAY_US   "86400000000"
 #define STORE_DAY_SQL(t) \
 	"((" t " - ((" t " % " STORE_DAY_US ") + " STORE_DAY_US ") % " STORE_DAY_US ") / " STORE_DAY_US ")"
-extern const int store_schema_version;
-#define STORE_DAY_USEC 86400000000ll
+int64_t store_day_of(int64_t time_us);
+
 /* Checkpoint once the WAL holds this many pages (16 KiB each: ~32 MiB): fewer database
  * flushes during an error storm than SQLite's default 1000. */
 #define STORE_WAL_CKPT_PAGES 2000
-
-/* The day number of a time (floor division: also right before 1970). */
-int64_t store_day_of(int64_t time_us);
 
 enum store_stmt_id {
 	ST_INSERT_EVENT,

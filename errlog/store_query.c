@@ -397,7 +397,8 @@ static void fill_row(sqlite3_stmt *st, struct stored_event *r)
 	r->raw_len = (size_t)sqlite3_column_bytes(st, 20);
 }
 
-/* 1: *hit says whether day holds the walk's terms; negative on error. */
+/* *hit: whether day holds the walk's terms (every one asked for). 0, or negative on
+ * error. */
 static int day_matches(struct store *s, struct day_walk *w, int64_t day, bool *hit,
 		       struct ras_err *e)
 {
@@ -767,12 +768,7 @@ fail:
 /* The first whole day at or after t (microseconds), in days since 1970. */
 static int64_t first_whole_day(int64_t t)
 {
-	const int64_t day = 86400000000ll;
-	int64_t d = t / day;
-
-	if (t % day != 0 && t > 0)
-		d++;
-	return d;
+	return t == INT64_MIN ? store_day_of(t) : store_day_of(t - 1) + 1;
 }
 
 /* Counts come from events_rollup for the whole days after since_us and from the events

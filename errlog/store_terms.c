@@ -22,6 +22,7 @@
 #include "errlog/store_internal.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -141,6 +142,22 @@ static int cmp_term(const void *a, const void *b, void *arg)
 	return strcmp(t->text + x->off, t->text + y->off);
 }
 
+/* One INSERT OR IGNORE of (day, term). */
+static int term_write(struct store *s, int64_t day, const char *term, struct ras_err *e)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_TERM_ADD, e);
+	int rc = 0;
+
+	if (!st)
+		return -EIO;
+	sqlite3_bind_int64(st, 1, day);
+	sqlite3_bind_text(st, 2, term, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = store_sqlerr(s, e, "update event_terms");
+	sqlite3_reset(st);
+	return rc;
+}
+
 int store_terms_flush(struct store *s, struct ras_err *e)
 {
 	struct store_terms *ts = s->terms;
@@ -151,16 +168,8 @@ int store_terms_flush(struct store *s, struct ras_err *e)
 		return 0;
 	t = &ts->batch;
 	qsort_r(t->ent, (size_t)t->n, sizeof(t->ent[0]), cmp_term, t);
-	for (int i = 0; i < t->n && !rc; i++) {
-		sqlite3_stmt *st = store_stmt(s, ST_TERM_ADD, e);
-		if (!st)
-			return -EIO;
-		sqlite3_bind_int64(st, 1, t->ent[i].day);
-		sqlite3_bind_text(st, 2, t->text + t->ent[i].off, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			rc = store_sqlerr(s, e, "update event_terms");
-		sqlite3_reset(st);
-	}
+	for (int i = 0; i < t->n && !rc; i++)
+		rc = term_write(s, t->ent[i].day, t->text + t->ent[i].off, e);
 	for (int i = 0; i < t->n && !rc; i++) {
 		const struct term_ent *x = &t->ent[i];
 		const char *term = t->text + x->off;
@@ -176,8 +185,7 @@ int store_terms_flush(struct store *s, struct ras_err *e)
 	return rc;
 }
 
-int store_terms_add(struct store *s, int64_t day, char tag, const char *value,
-		    struct ras_err *e)
+int store_terms_add(struct store *s, int64_t day, char tag, const char *value, struct ras_err *e)
 {
 	struct store_terms *ts = s->terms;
 	char term[512];
@@ -189,8 +197,16 @@ int store_terms_add(struct store *s, int64_t day, char tag, const char *value,
 	if (!value || !*value)
 		return 0;
 	len = strlen(value);
-	if (len + 3 > sizeof(term))
-		return 0; /* cannot be: values come from bounded decoders; never index it */
+	if (len + 3 > sizeof(term)) {
+		/* Longer than any decoder makes; still indexed (the invariant above),
+		 * written at once and not remembered. */
+		char *long_term;
+		if (asprintf(&long_term, "%c:%s", tag, value) < 0)
+			return ras_errf(e, -ENOMEM, "out of memory");
+		int rc = term_write(s, day, long_term, e);
+		free(long_term);
+		return rc;
+	}
 	if (!ts) {
 		ts = s->terms = calloc(1, sizeof(*ts));
 		if (!ts)
@@ -221,8 +237,8 @@ int store_terms_trim(struct store *s, struct ras_err *e)
 	/* Days are trimmed only before the oldest event: retention removes the oldest
 	 * first, and a stale day elsewhere is harmless (see the top of this file). */
 	if (sqlite3_exec(s->db,
-			 "DELETE FROM event_terms WHERE day < coalesce((SELECT "
-			 STORE_DAY_SQL("min(time_us)") " FROM events), 9223372036854775807)",
+			 "DELETE FROM event_terms WHERE day < coalesce((SELECT " STORE_DAY_SQL(
+				 "min(time_us)") " FROM events), 9223372036854775807)",
 			 NULL, NULL, NULL) != SQLITE_OK)
 		return store_sqlerr(s, e, "trim event_terms");
 	store_terms_forget(s);

@@ -437,3 +437,27 @@ Test(terms, another_writers_commit_makes_the_store_write_terms_again)
 	cr_assert_eq(got(a, &f, ids), 1, "and list --src finds the event");
 	store_close(a);
 }
+
+Test(terms, a_value_longer_than_the_term_buffer_is_indexed_too)
+{
+	struct store *s = open_rw();
+	struct ras_err e;
+	char loc[700];
+	memset(loc, 'L', sizeof(loc) - 1);
+	loc[sizeof(loc) - 1] = 0;
+	memcpy(loc, "U1-P1-", 6);
+	struct ras_event ev = { .source = "t", .kind = "eeh", .dedupe_key = "long", .time_us = T0,
+				.severity = RAS_SEV_ERROR, .source_severity = -1, .location = loc };
+	cr_assert_eq(store_begin(s, &e), 0, "%s", e.msg);
+	cr_assert_eq(store_append(s, &ev, NULL, &e), 0, "%s", e.msg);
+	cr_assert_eq(store_commit(s, &e), 0, "%s", e.msg);
+	char term[720];
+	snprintf(term, sizeof(term), "l:%s", loc);
+	cr_assert_eq(term_rows(s, store_day_of(T0), term), 1);
+	struct event_filter f;
+	int64_t ids[4];
+	event_filter_init(&f);
+	f.location = "U1-P1-LLL";
+	cr_assert_eq(got(s, &f, ids), 1, "list --location finds it");
+	store_close(s);
+}
