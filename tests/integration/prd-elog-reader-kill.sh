@@ -33,6 +33,10 @@ prd_start
 wait_for 60 reader_holds || fail "the reader never held logs (reading=$(status_num reading))"
 held=$(status_num reading)
 prd_kill9
+# opal-sim run handles an ack after the daemon wrote it (it removes the directory, then
+# logs the ack): let it finish the ones written just before the kill.
+settled() { [ "$(elogs_pending)" -eq $((N - $(acked_ids | sort -u | wc -l))) ]; }
+wait_for 10 settled || fail "offered logs != unacked logs"
 acked_ids | sort -u >"$T/acked"
 q "select json_extract(attrs, '\$.elog_id') from events" | sort -u >"$T/stored"
 early=$(comm -23 "$T/acked" "$T/stored" | head -3)
