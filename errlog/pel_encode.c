@@ -452,17 +452,23 @@ static const struct gen_profile gen_profiles[] = {
 static const uint8_t gen_severities[] = { 0x00, 0x00, 0x10, 0x10, 0x20, 0x21,
 					  0x24, 0x40, 0x41, 0x48, 0x51, 0x61 };
 
-static const char *const gen_mtms[] = { "8247-22L", "8246-L2C", "8335-GTA", "9009-22A",
-					"9105-42A" };
-static const char *const gen_fws[] = { "SV810_058", "ZL770_060", "FW950.90", "FW1060.10",
-				       "SV860_245" };
+/* The logs of one host: the simulator's own (sim/sim_vpd.c: system 9009-22A serial
+ * 781234A, CEC enclosure U78D2.001.WZS0001), so a generated callout names a FRU slot
+ * that opal-vpd lists. A host reports from a catalogue of SRCs, not from every
+ * possible code: each profile draws from GEN_SRCS_PER_PROFILE of them (13 profiles,
+ * 832 SRCs; the store benchmark's default workload has 500). */
+#define GEN_MTM		     "9009-22A"
+#define GEN_SERIAL	     "781234A"
+#define GEN_ENCLOSURE	     "U78D2.001.WZS0001"
+#define GEN_SLOTS	     32
+#define GEN_SRCS_PER_PROFILE 64
+static const char *const gen_fws[] = { "FW950.90", "FW950.91" };
 
 void pel_gen_random(struct pel_gen *g, uint64_t *st, uint32_t entry_id, int64_t now_us)
 {
 	const struct gen_profile *pr =
 		&gen_profiles[pick(st, sizeof(gen_profiles) / sizeof(gen_profiles[0]))];
 	struct pel_enc_desc *d = &g->d;
-	unsigned m = pick(st, sizeof(gen_mtms) / sizeof(gen_mtms[0]));
 	size_t n_co;
 
 	memset(g, 0, sizeof(*g));
@@ -485,7 +491,10 @@ void pel_gen_random(struct pel_gen *g, uint64_t *st, uint32_t entry_id, int64_t 
 	else
 		d->action_flags = pr->creator == 'K' ? 0x2000 : (pick(st, 3) ? 0xA800 : 0xA000);
 
-	snprintf(g->src, sizeof(g->src), "%s%04X", pr->src_prefix, (unsigned)pick(st, 0x10000));
+	/* the catalogue: a fixed spread of codes per profile (reason code = SRC word 1's
+	 * last four digits) */
+	snprintf(g->src, sizeof(g->src), "%s%04X", pr->src_prefix,
+		 0xE500u + 0x13u * pick(st, GEN_SRCS_PER_PROFILE));
 	d->src = g->src;
 	d->src_nul_padded = pr->creator == 'K';
 	d->n_hexwords = pr->creator == 'K' ? 8 : 9;
@@ -494,8 +503,8 @@ void pel_gen_random(struct pel_gen *g, uint64_t *st, uint32_t entry_id, int64_t 
 	d->hexwords[3] = (uint32_t)pel_gen_rand(st);
 	d->hexwords[4] = (uint32_t)pel_gen_rand(st);
 
-	d->mtm = gen_mtms[m];
-	snprintf(g->serials[0], sizeof(g->serials[0]), "10%05X", (unsigned)pick(st, 0x100000));
+	d->mtm = GEN_MTM;
+	snprintf(g->serials[0], sizeof(g->serials[0]), "%s", GEN_SERIAL);
 	d->serial = g->serials[0];
 	d->fw_release = gen_fws[pick(st, sizeof(gen_fws) / sizeof(gen_fws[0]))];
 	d->fw_subsys = "b0614a_1423.810";
@@ -510,8 +519,8 @@ void pel_gen_random(struct pel_gen *g, uint64_t *st, uint32_t entry_id, int64_t 
 			struct pel_enc_callout *c = &g->callouts[i];
 
 			c->priority = "HMLAB"[i == 0 ? 0 : 1 + pick(st, 4)];
-			snprintf(g->locs[i], sizeof(g->locs[i]), "U78AB.001.WZS%04X-P1-C%u",
-				 (unsigned)pick(st, 0x10000), 1 + pick(st, 32));
+			snprintf(g->locs[i], sizeof(g->locs[i]), GEN_ENCLOSURE "-P1-C%u",
+				 1 + pick(st, GEN_SLOTS));
 			c->location = g->locs[i];
 			c->has_fru = true;
 			c->fru_type = i == 0 ? pr->fru_type : PEL_FRU_HW;

@@ -12,7 +12,9 @@
  * pel_gen_random() fills a description with a realistic, varied log (creators, severities
  * including informational and serviceable ones, subsystems, SRCs, callouts with location
  * codes, part numbers and serials) from a caller-owned 64-bit seed, so a run is
- * reproducible. opal-sim uses both; tests use them to build inputs for the decoder.
+ * reproducible. The logs are those of one host, the simulator's: its machine type and
+ * serial, callouts in its enclosure's slots, SRCs from a catalogue of 832 codes.
+ * opal-sim uses both; tests use them to build inputs for the decoder.
  */
 #ifndef OPAL_RAS_ERRLOG_PEL_ENCODE_H
 #define OPAL_RAS_ERRLOG_PEL_ENCODE_H

@@ -14,7 +14,7 @@
 . tests/integration/lib/qemu.sh
 qemu_start rhel9-db
 qemu_decoy other-vm
-mon_start '{"execute":"device_add","arguments":{"driver":"virtio-net-pci","id":"hostdev0"}}'
+mon_start '{"execute":"device_add","arguments":{"driver":"virtio-net-pci","id":"hostdev0","romfile":""}}'
 added() { [ "$(grep -c '"return"' "$T/mon.log")" -ge 2 ]; }
 wait_for 10 added || fail "device_add: $(cat "$T/mon.log")"
 cat >"$T/c.yaml" <<Y

@@ -6,7 +6,7 @@
 . tests/tools/itlib.sh
 . tests/integration/lib/qemu.sh
 qemu_start rhel9-db
-mon_start '{"execute":"device_add","arguments":{"driver":"virtio-net-pci","id":"net0"}}'
+mon_start '{"execute":"device_add","arguments":{"driver":"virtio-net-pci","id":"net0","romfile":""}}'
 added() { [ "$(grep -c '"return"' "$T/mon.log")" -ge 2 ]; }
 wait_for 10 added || fail "device_add: $(cat "$T/mon.log")"
 cat >"$T/c.yaml" <<Y

@@ -42,7 +42,7 @@ if command -v qemu-system-ppc64 >/dev/null 2>&1 && command -v socat >/dev/null 2
 		-m 512M -S -nodefaults -nographic -name rhel9-db \
 		-qmp "unix:$WORK/rhel9-db.qmp,server=on,wait=off" -daemonize \
 		-pidfile "$WORK/qemu.pid" 2>"$WORK/qemu.log" && QEMU_PID=$(cat "$WORK/qemu.pid")
-	printf '{"execute":"qmp_capabilities"}\n{"execute":"device_add","arguments":{"driver":"virtio-net-pci","id":"hostdev0"}}\n' |
+	printf '{"execute":"qmp_capabilities"}\n{"execute":"device_add","arguments":{"driver":"virtio-net-pci","id":"hostdev0","romfile":""}}\n' |
 		socat -t 1 - "UNIX-CONNECT:$WORK/rhel9-db.qmp" >/dev/null 2>&1
 	CONFIG=$WORK/opal-ras.yaml
 	printf 'eeh:\n  poll_interval: 500ms\nforward:\n  qmp: ["%s/*.qmp"]\n  devices: {"0030:01:00.0": hostdev0}\n' "$WORK" >"$CONFIG"
