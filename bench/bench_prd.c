@@ -263,8 +263,14 @@ int main(void)
 		}
 		uint64_t t0 = time_mono_ns();
 		pid = start_daemon();
-		while (status_num("acked") < storm)
+		long long lastp = 0, a;
+		while ((a = status_num("acked")) < storm) {
+			if (getenv("BENCH_TRACE") && time_mono_ns() - t0 > (uint64_t)lastp * 100000000ull) {
+				fprintf(stderr, "t=%.2f acked=%lld\n", (time_mono_ns() - t0) / 1e9, a);
+				lastp++;
+			}
 			usleep(5000);
+		}
 		double dt = (double)(time_mono_ns() - t0) / 1e9;
 		double cpu = cpu_s(pid);
 		rate[pass] = (double)storm / dt;
