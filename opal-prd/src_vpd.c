@@ -1,6 +1,7 @@
 /*
  * src_vpd.c - the VPD inventory source: a snapshot at start, after PCI add/remove
- * uevents and on the periodic rescan; every difference (FRU added, removed, replaced,
+ * uevents and about once a minute on the daemon's rescan tick (no timer of its own: an
+ * idle daemon wakes for the rescan only); every difference (FRU added, removed, replaced,
  * firmware level changed) becomes a vpd-change event, stored with the snapshot in one
  * commit by the vpd module (vpd_store_refresh). It runs between batches, never inside
  * one: the refresh owns its transaction.
@@ -20,7 +21,7 @@ static struct {
 	struct vpd_inventory cache;
 	bool want;
 	const char *reason;
-	int timer;
+	int64_t ticks; /* rescan ticks since the last periodic refresh */
 } vs;
 
 static void refresh(struct daemon *d)
@@ -52,14 +53,20 @@ static bool vpd_poll(struct daemon *d, struct source *s)
 	return false;
 }
 
-/* Refreshed here rather than through a work round: one wake-up a minute, not two.
- * When ingest is paused the want stays and the next work round does it. */
-static void on_timer(struct loop *l, void *arg)
+/* The daemon's rescan tick (elog.rescan_interval, 10 s by default): every tick that
+ * completes VPD_RESCAN_US refreshes, here rather than through a work round (no second
+ * wake-up). When ingest is paused the want stays and the next work round does it. */
+static void vpd_rescan(struct daemon *d, struct source *s)
 {
-	(void)l;
+	int64_t every = VPD_RESCAN_US / d->cfg.elog_rescan_us;
+
+	(void)s;
+	if (++vs.ticks < every)
+		return;
+	vs.ticks = 0;
 	vs.want = true;
 	vs.reason = "rescan";
-	refresh(arg);
+	refresh(d);
 }
 
 void vpd_handle_uevent(struct daemon *d, const struct uevent *u)
@@ -77,7 +84,6 @@ static int vpd_start(struct daemon *d, struct source *s)
 	vs.src = s;
 	vs.want = true;
 	vs.reason = "start";
-	vs.timer = loop_timer_add(d->loop, VPD_RESCAN_US, VPD_RESCAN_US, on_timer, d);
 	s->running = true;
 	daemon_kick(d);
 	return 0;
@@ -85,7 +91,7 @@ static int vpd_start(struct daemon *d, struct source *s)
 
 static void vpd_stop(struct daemon *d, struct source *s)
 {
-	loop_timer_del(d->loop, vs.timer);
+	(void)d;
 	vpd_inventory_free(&vs.cache);
 	s->running = false;
 }
@@ -95,4 +101,5 @@ const struct source_ops src_vpd_ops = {
 	.start = vpd_start,
 	.stop = vpd_stop,
 	.poll = vpd_poll,
+	.rescan = vpd_rescan,
 };
