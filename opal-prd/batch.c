@@ -251,6 +251,15 @@ int daemon_commit(struct daemon *d)
 	return 0;
 }
 
+int daemon_begin_own(struct daemon *d, struct ras_err *e)
+{
+	int rc = daemon_commit(d);
+
+	if (rc)
+		return ras_errf(e, rc, "committing the open batch first: %s", strerror(-rc));
+	return store_begin(d->store, e);
+}
+
 /* Move the batch's actions to the waiting list, tagged with its commit number. */
 static int wait_actions(struct daemon *d, uint64_t seq)
 {

@@ -153,6 +153,11 @@ int daemon_cursor(struct daemon *d, const char *name, const char *value);
  * when the store says so (daemon_run_durable, from the loop). A store failure tells
  * the actions still waiting that they failed (nothing acknowledged; offered again). */
 int daemon_commit(struct daemon *d);
+/* Begin a transaction of the caller's own (a hook run's record, a forward's result),
+ * committing the batch the group commit may be holding open first: an I/O callback
+ * can run between the rounds of a held batch. Returns 0 (then store_commit or
+ * store_rollback it) or a negative errno with e set. */
+int daemon_begin_own(struct daemon *d, struct ras_err *e);
 /* Run the actions of every batch that is durable now. */
 void daemon_run_durable(struct daemon *d);
 /* Wait until every committed batch is durable and run its actions. */

@@ -233,7 +233,7 @@ static void finish(struct job *j, const char *result, const char *fmt, ...)
 	const char *st = ok ? "done" : j->attempt > d->fwd.retries ? "failed" : "pending";
 	int sh = j->attempt - 1 < 20 ? j->attempt - 1 : 20;
 	int64_t next = ok ? 0 : now + (d->fwd.retry_backoff_us << sh);
-	if (store_begin(d->store, &e) == 0) {
+	if (daemon_begin_own(d, &e) == 0) {
 		if (store_guest_forward_add(d->store, &rec, &e) ||
 		    store_outbox_set(d->store, j->row, st, j->attempt, next, &e)) {
 			store_rollback(d->store);

@@ -141,7 +141,7 @@ static void record_and_update(struct daemon *d, struct run *r)
 		.truncated = p->out_trunc || p->err_trunc,
 		.error = p->error,
 	};
-	if (store_begin(d->store, &e))
+	if (daemon_begin_own(d, &e))
 		goto fail;
 	if (store_hook_run_add(d->store, &rec, &e))
 		goto fail_rb;
@@ -277,7 +277,7 @@ static int start_run(struct daemon *d, const struct hook *h, const struct outbox
 			r->attempt = rows[i].attempts + 1;
 	}
 	/* Mark the rows running first: a crash from here on means a retry, not a loss. */
-	if (!store_begin(d->store, &e)) {
+	if (!daemon_begin_own(d, &e)) {
 		bool bad = false;
 		for (size_t i = 0; i < n && !bad; i++)
 			bad = store_outbox_set(d->store, rows[i].id, "running", rows[i].attempts,

@@ -83,7 +83,7 @@ n_pel() { q "select count(*) from events where kind='pel'"; }
 stored() { [ "$(n_pel)" -ge $((before + 300)) ]; }
 wait_for 60 stored || fail "storm not stored"
 delivered() { [ "$(q "select count(*) from outbox where target='hook:limited' and state='done'")" -eq 300 ]; }
-wait_for 60 delivered || fail "not all delivered: $(q "select state, count(*) from outbox where target='hook:limited' group by 1"); pel events without a row: $(q "select id, dedupe_key, source from events where kind='pel' and id not in (select event_id from outbox where target='hook:limited') order by id desc limit 5")"
+wait_for 60 delivered || fail "not all delivered: $(q "select state, count(*) from outbox where target='hook:limited' group by 1"); rows not done: $(q "select id, event_id, state, attempts from outbox where target='hook:limited' and state <> 'done' limit 5"); $(grep -c record_failed "$T/prd.log") record_failed lines in the daemon log"
 elapsed=$(( $(date +%s) - start + 1 ))
 runs=$(q "select count(*) from hook_runs where hook='limited'")
 bound=$(( 3 * (elapsed / 2 + 2) ))
