@@ -17,7 +17,7 @@ rm -f "$ELOG/$pick/raw"
 mkfifo "$ELOG/$pick/raw" || fail mkfifo
 acked_ids() { grep '^ack elog ' "$ROOT/.sim/actions.log" | awk '{print $3}'; }
 status_num() {
-	"$OPAL_RAS_BIN/opal-elog" status --root "$ROOT" 2>/dev/null |
+	"$OPAL_RAS_BIN/opal-elog" status --root "$ROOT" -o json 2>/dev/null |
 		tr -d ' \n' | sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p"
 }
 # The reader is stuck on the FIFO with logs queued behind it, and everything that was
