@@ -68,8 +68,12 @@ step "inject 50 generated PELs, two machine checks, an HMI, an EEH freeze and a 
 "$B/opal-sim" inject "$ROOT" kmsg --mce --cpu 12 --type ue --subtype 3 --ea 0x7fffb5c40000 --not-recovered
 "$B/opal-sim" inject "$ROOT" kmsg --mce --cpu 40 --type slb --severity warning --old
 "$B/opal-sim" inject "$ROOT" kmsg --hmi --hmi-type 4 --tfmr 0x0040000000000000
-"$B/opal-sim" inject "$ROOT" kmsg --eeh --phb 0x30 --pe 1 --bdf 0030:01:00.0 --outcome recovered
-"$B/opal-sim" inject "$ROOT" kmsg --eeh --phb 0x30 --pe 1 --outcome failed --freezes 5
+# A host-owned adapter's freeze is in the kernel log; the kernel prints nothing for the
+# guest's passed-through device (VFIO owns its PE): the daemon's poller finds that one.
+"$B/opal-sim" inject "$ROOT" kmsg --eeh --phb 0x0 --pe 1 --bdf 0000:01:00.0 --outcome recovered
+"$B/opal-sim" inject "$ROOT" pci freeze 0030:01:00.0
+sleep 1
+"$B/opal-sim" inject "$ROOT" pci fail 0030:01:00.0
 
 step "wait until every log is stored and acknowledged (firmware deletes acked logs)"
 i=0
