@@ -24,9 +24,8 @@
 #include "opal-prd/daemon.h"
 #include "opal-prd/namemap.h"
 #include "opal-prd/sources.h"
+#include "tests/unit/opal-prd/daemon_test.h"
 
-static char root[64];
-static struct daemon d;
 
 /* Write one generated PEL as ROOT/sys/firmware/opal/elog/<name>/{raw,acknowledge}. */
 static void make_elog(const char *name, uint32_t entry)
@@ -72,36 +71,18 @@ static int count_events(void)
 static void setup(void)
 {
 	char p[512];
-	struct ras_err e;
 
-	strcpy(root, "/tmp/opal-ras-prd.XXXXXX");
-	cr_assert(mkdtemp(root));
+	daemon_test_setup("/tmp/opal-ras-prd.XXXXXX", NULL);
 	root_path(p, sizeof(p), root, "sys/firmware/opal/elog");
 	cr_assert_eq(mkdir_p(p, 0755), 0);
-	memset(&d, 0, sizeof(d));
-	cr_assert_eq(config_load("/dev/null", &d.cfg, &e), 0, "%s", e.msg);
-	d.root = root;
-	root_path(p, sizeof(p), root, "ras.db");
-	d.db_path = strdup(p);
-	cr_assert_eq(store_open(d.db_path, STORE_CREATE, &d.store, &e), 0, "%s", e.msg);
-	d.loop = loop_new();
-	d.retry_timer = -1;
-	d.work_fd = -1;
-	d.control_fd = -1;
 	struct source *s = daemon_add_source(&d, &src_elog_ops);
 	cr_assert_eq(s->ops->start(&d, s), 0);
 }
 
 static void teardown(void)
 {
-	char cmd[128];
 	d.sources[0].ops->stop(&d, &d.sources[0]);
-	store_close(d.store);
-	loop_free(d.loop);
-	config_free(&d.cfg);
-	free((char *)d.db_path);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
-	cr_assert_eq(system(cmd), 0);
+	daemon_test_teardown();
 }
 
 TestSuite(daemon, .init = setup, .fini = teardown);
