@@ -455,8 +455,8 @@ static const uint8_t gen_severities[] = { 0x00, 0x00, 0x10, 0x10, 0x20, 0x21,
 /* The logs of one host: the simulator's own (sim/sim_vpd.c: system 9009-22A serial
  * 781234A, CEC enclosure U78D2.001.WZS0001), so a generated callout names a FRU slot
  * that opal-vpd lists. A host reports from a catalogue of SRCs, not from every
- * possible code: each profile draws from GEN_SRCS_PER_PROFILE of them (13 profiles,
- * 832 SRCs; the store benchmark's default workload has 500). */
+ * possible code: each profile draws from GEN_SRCS_PER_PROFILE of them (10 distinct SRC
+ * prefixes among the 13 profiles: 640 SRCs; the store benchmark's default has 500). */
 #define GEN_MTM		     "9009-22A"
 #define GEN_SERIAL	     "781234A"
 #define GEN_ENCLOSURE	     "U78D2.001.WZS0001"

@@ -13,7 +13,7 @@
  * including informational and serviceable ones, subsystems, SRCs, callouts with location
  * codes, part numbers and serials) from a caller-owned 64-bit seed, so a run is
  * reproducible. The logs are those of one host, the simulator's: its machine type and
- * serial, callouts in its enclosure's slots, SRCs from a catalogue of 832 codes.
+ * serial, callouts in its enclosure's slots, SRCs from a catalogue of 640 codes.
  * opal-sim uses both; tests use them to build inputs for the decoder.
  */
 #ifndef OPAL_RAS_ERRLOG_PEL_ENCODE_H

@@ -317,6 +317,37 @@ Test(pel_encode, random_logs_are_valid_and_varied)
 	cr_assert(sev_info && serviceable && callouts);
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/* One host's logs: its machine type and serial, callouts in its enclosure's slots, and
+ * SRCs from a bounded catalogue (a storm repeats codes; the store indexes each once a
+ * day), yet enough of them to look like a real catalogue. */
+Test(pel_encode, random_logs_are_one_hosts)
+{
+	static char srcs[20000][33];
+	uint64_t st = 9;
+	size_t distinct = 0;
+
+	for (int i = 0; i < 20000; i++) {
+		struct pel_gen g;
+		pel_gen_random(&g, &st, 0x50000000u + (uint32_t)i, 1700000000000000ll);
+		cr_assert_str_eq(g.d.mtm, "9009-22A");
+		cr_assert_str_eq(g.d.serial, "781234A");
+		for (size_t k = 0; k < g.d.n_callouts; k++)
+			cr_assert(!strncmp(g.d.callouts[k].location, "U78D2.001.WZS0001-P1-C", 22),
+				  "%s", g.d.callouts[k].location);
+		snprintf(srcs[i], sizeof(srcs[i]), "%s", g.d.src);
+	}
+	qsort(srcs, 20000, sizeof(srcs[0]), cmp_str);
+	for (int i = 0; i < 20000; i++)
+		distinct += i == 0 || strcmp(srcs[i], srcs[i - 1]) != 0;
+	cr_assert_leq(distinct, 640, "%zu SRCs", distinct);
+	cr_assert_geq(distinct, 600, "%zu SRCs: the catalogue is nearly all drawn", distinct);
+}
+
 Test(pel_encode, random_is_reproducible)
 {
 	uint64_t a = 7, b = 7;
