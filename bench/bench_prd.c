@@ -14,8 +14,9 @@
  * Environment: OPAL_RAS_BIN (default build/bin), BENCH_STORM (default 100000),
  * BENCH_IDLE_SECONDS (60), BENCH_PRD_STORM_ONLY=1 (only the storm without hooks, e.g.
  * under perf record; with BENCH_PRD_UNIQUE_TERMS=1 the worst-case one), BENCH_TRACE=1
- * (the acked count every 100 ms during a storm, on stderr). The storm line also gives the daemon's CPU time (user + system,
- * all its threads) per elog: the number to compare when the machine is busy.
+ * (the acked count every 100 ms during a storm, on stderr). The storm line also gives
+ * the daemon's CPU time (user + system, all its threads) per elog: the number to
+ * compare when the machine is busy.
  * It reports; it never asserts.
  */
 #include <dirent.h>
@@ -165,55 +166,76 @@ static double cpu_s(pid_t pid)
 	return cpu_s_of(p, NULL, 0);
 }
 
-/* "name 1.23 s, name 0.45 s" for every thread of pid that used CPU. */
-static void thread_cpu(pid_t pid, char *out, size_t n)
+/* The paths of file (e.g. "stat") for every thread of pid, in out; their number. */
+enum { MAX_TASKS = 16 };
+static int task_files(pid_t pid, const char *file, char out[MAX_TASKS][128])
 {
-	char p[64], sp[128], comm[64];
+	char p[64];
 	struct dirent *de;
-	size_t len = 0;
+	int n = 0;
 
-	out[0] = 0;
 	snprintf(p, sizeof(p), "/proc/%d/task", (int)pid);
 	DIR *d = opendir(p);
 	if (!d)
-		return;
-	while ((de = readdir(d)) && len + 80 < n) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(sp, sizeof(sp), "%s/%s/stat", p, de->d_name);
-		double s = cpu_s_of(sp, comm, sizeof(comm));
+		return 0;
+	while ((de = readdir(d)) && n < MAX_TASKS)
+		if (de->d_name[0] != '.')
+			snprintf(out[n++], 128, "%s/%s/%s", p, de->d_name, file);
+	closedir(d);
+	return n;
+}
+
+/* "name 1.23 s, name 0.45 s" for every thread of pid that used CPU. */
+static void thread_cpu(pid_t pid, char *out, size_t n)
+{
+	char files[MAX_TASKS][128], comm[64];
+	int nt = task_files(pid, "stat", files);
+	size_t len = 0;
+
+	out[0] = 0;
+	for (int i = 0; i < nt && len + 80 < n; i++) {
+		double s = cpu_s_of(files[i], comm, sizeof(comm));
 		if (s > 0)
 			len += (size_t)snprintf(out + len, n - len, "%s%s %.2f s", len ? ", " : "",
 						comm, s);
 	}
-	closedir(d);
+}
+
+/* The number after field ("VmRSS:") in a /proc status file, or -1. */
+static long status_field(const char *path, const char *field)
+{
+	char line[256];
+	long v = -1;
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, field, strlen(field)))
+			v = atol(line + strlen(field));
+	fclose(f);
+	return v;
+}
+
+static long rss_kb(pid_t pid, const char *field)
+{
+	char p[64];
+	snprintf(p, sizeof(p), "/proc/%d/status", (int)pid);
+	return status_field(p, field);
 }
 
 /* Voluntary context switches of every thread of pid: each is a sleep that ended, so at
  * idle this counts the wake-ups of the whole daemon, not only of its loop thread. */
 static long switches_all(pid_t pid)
 {
-	char p[64], sp[128], line[256];
-	struct dirent *de;
+	char files[MAX_TASKS][128];
+	int nt = task_files(pid, "status", files);
 	long n = 0;
 
-	snprintf(p, sizeof(p), "/proc/%d/task", (int)pid);
-	DIR *d = opendir(p);
-	if (!d)
-		return -1;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(sp, sizeof(sp), "%s/%s/status", p, de->d_name);
-		FILE *f = fopen(sp, "r");
-		if (!f)
-			continue;
-		while (fgets(line, sizeof(line), f))
-			if (!strncmp(line, "voluntary_ctxt_switches:", 24))
-				n += atol(line + 24);
-		fclose(f);
+	for (int i = 0; i < nt; i++) {
+		long v = status_field(files[i], "voluntary_ctxt_switches:");
+		if (v > 0)
+			n += v;
 	}
-	closedir(d);
 	return n;
 }
 
@@ -223,20 +245,6 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static long rss_kb(pid_t pid, const char *field)
-{
-	char p[64], line[256];
-	long v = -1;
-	snprintf(p, sizeof(p), "/proc/%d/status", (int)pid);
-	FILE *f = fopen(p, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, field, strlen(field)))
-			v = atol(line + strlen(field));
-	fclose(f);
-	return v;
-}
 
 int main(void)
 {

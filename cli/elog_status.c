@@ -16,6 +16,7 @@
 
 #include "cli/cli_db.h"
 #include "cli/elog_cmds.h"
+#include "common/fileio.h"
 #include "common/path.h"
 
 #define ELOG_EXIT_NO_DAEMON 5
@@ -172,7 +173,6 @@ int cmd_elog_status(int argc, char **argv)
 	enum elog_output fmt = ELOG_OUT_TEXT;
 	char path[4200], buf[8192];
 	int c, fd;
-	ssize_t n;
 
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "r:s:o:h", opts, NULL)) != -1) {
@@ -227,32 +227,24 @@ int cmd_elog_status(int argc, char **argv)
 		return ELOG_EXIT_FAIL;
 	}
 	/* The whole reply (a status document is a few KiB; 1 MiB bounds a broken peer). */
-	char *reply = NULL;
-	size_t len = 0, cap = 0;
-	while ((n = read(fd, buf, sizeof(buf))) > 0) {
-		if (len + (size_t)n + 1 > cap) {
-			size_t nc = cap ? cap * 2 : sizeof(buf) * 2;
-			char *nr = nc <= (1u << 20) ? realloc(reply, nc) : NULL;
-			if (!nr) {
-				fprintf(stderr, "opal-elog status: reply from %s too large\n", path);
-				free(reply);
-				close(fd);
-				return ELOG_EXIT_FAIL;
-			}
-			reply = nr;
-			cap = nc;
-		}
-		memcpy(reply + len, buf, (size_t)n);
-		len += (size_t)n;
-	}
-	close(fd);
-	if (!reply) {
-		fprintf(stderr, "opal-elog status: %s: no reply\n", path);
+	uint8_t *reply;
+	size_t len;
+	int trunc;
+	struct ras_err re;
+	if (fd_read_all(fd, path, 1u << 20, &reply, &len, &trunc, &re)) {
+		fprintf(stderr, "opal-elog status: %s\n", re.msg);
+		close(fd);
 		return ELOG_EXIT_FAIL;
 	}
-	reply[len] = 0;
+	close(fd);
+	if (trunc || !len) {
+		fprintf(stderr, "opal-elog status: %s: %s\n", path,
+			trunc ? "reply too large" : "no reply");
+		free(reply);
+		return ELOG_EXIT_FAIL;
+	}
 	json_error_t je;
-	json_t *doc = json_loadb(reply, len, 0, &je);
+	json_t *doc = json_loadb((const char *)reply, len, 0, &je);
 	int rc;
 	if (!json_is_object(doc)) {
 		fprintf(stderr, "opal-elog status: %s: not a status document: %s\n", path, je.text);

@@ -54,8 +54,6 @@ int file_read_all(const char *path, size_t max, uint8_t **buf, size_t *len, int 
 int file_read_all_at(int dirfd, const char *path, size_t max, uint8_t **buf, size_t *len,
 		     int *truncated, struct ras_err *e)
 {
-	size_t cap = 4096, got = 0;
-	uint8_t *b;
 	int fd, rc;
 
 	*buf = NULL;
@@ -65,13 +63,26 @@ int file_read_all_at(int dirfd, const char *path, size_t max, uint8_t **buf, siz
 	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return ras_errf(e, -errno, "%s: %s", path, strerror(errno));
+	rc = fd_read_all(fd, path, max, buf, len, truncated, e);
+	close(fd);
+	return rc;
+}
+
+int fd_read_all(int fd, const char *name, size_t max, uint8_t **buf, size_t *len,
+		int *truncated, struct ras_err *e)
+{
+	size_t cap = 4096, got = 0;
+	uint8_t *b;
+
+	*buf = NULL;
+	*len = 0;
+	if (truncated)
+		*truncated = 0;
 	if (cap > max)
 		cap = max;
 	b = malloc(cap + 1);
-	if (!b) {
-		close(fd);
-		return ras_errf(e, -ENOMEM, "%s: out of memory", path);
-	}
+	if (!b)
+		return ras_errf(e, -ENOMEM, "%s: out of memory", name);
 	for (;;) {
 		if (got == cap) {
 			if (cap >= max) {
@@ -88,8 +99,8 @@ int file_read_all_at(int dirfd, const char *path, size_t max, uint8_t **buf, siz
 			size_t ncap = cap * 2 > max ? max : cap * 2;
 			uint8_t *nb = realloc(b, ncap + 1);
 			if (!nb) {
-				rc = ras_errf(e, -ENOMEM, "%s: out of memory", path);
-				goto fail;
+				free(b);
+				return ras_errf(e, -ENOMEM, "%s: out of memory", name);
 			}
 			b = nb;
 			cap = ncap;
@@ -98,23 +109,19 @@ int file_read_all_at(int dirfd, const char *path, size_t max, uint8_t **buf, siz
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
-			rc = ras_errf(e, -errno, "%s: read at offset %zu: %s", path, got,
-				      strerror(errno));
-			goto fail;
+			int rc = ras_errf(e, -errno, "%s: read at offset %zu: %s", name, got,
+					  strerror(errno));
+			free(b);
+			return rc;
 		}
 		if (r == 0)
 			break;
 		got += (size_t)r;
 	}
-	close(fd);
 	b[got] = 0;
 	*buf = b;
 	*len = got;
 	return 0;
-fail:
-	close(fd);
-	free(b);
-	return rc;
 }
 
 int file_read_str(const char *path, char *out, size_t n, struct ras_err *e)

@@ -26,6 +26,11 @@ int file_read_all_at(int dirfd, const char *path, size_t max, uint8_t **buf, siz
 		     int *truncated, struct ras_err *e);
 int file_write_str_at(int dirfd, const char *path, const char *s, struct ras_err *e);
 
+/* The same from an open descriptor (a socket, a pipe) until end of file; name is for
+ * messages. */
+int fd_read_all(int fd, const char *name, size_t max, uint8_t **buf, size_t *len,
+		int *truncated, struct ras_err *e);
+
 /* Read a small text attribute (sysfs style) into out, trailing newline/space removed. */
 int file_read_str(const char *path, char *out, size_t n, struct ras_err *e);
 

@@ -176,3 +176,32 @@ Test(fileio, capped_read_and_atomic_write)
 	unlink(path);
 	rmdir(dir);
 }
+
+/* A descriptor read to its end (a socket's reply), across buffer growth and the cap. */
+Test(fileio, fd_read_all_to_the_end_or_the_cap)
+{
+	static char big[10000];
+	int p[2];
+	uint8_t *buf;
+	size_t len;
+	int trunc;
+
+	memset(big, 'x', sizeof(big));
+	big[sizeof(big) - 1] = 'y';
+	for (int cap_hit = 0; cap_hit < 2; cap_hit++) {
+		cr_assert_eq(pipe(p), 0);
+		cr_assert_eq(write_full(p[1], big, sizeof(big)), 0);
+		close(p[1]);
+		size_t max = cap_hit ? 6000 : 1u << 20;
+		cr_assert_eq(fd_read_all(p[0], "pipe", max, &buf, &len, &trunc, NULL), 0);
+		close(p[0]);
+		cr_assert_eq(len, cap_hit ? 6000 : sizeof(big));
+		cr_assert_eq(trunc, cap_hit);
+		cr_assert_eq(buf[len], 0, "NUL-terminated");
+		cr_assert_eq(buf[len - 1], cap_hit ? 'x' : 'y');
+		free(buf);
+	}
+	struct ras_err e;
+	cr_assert_eq(fd_read_all(-1, "nothing", 10, &buf, &len, NULL, &e), -EBADF);
+	cr_assert(strstr(e.msg, "nothing"), "%s", e.msg);
+}
